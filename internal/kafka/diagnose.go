@@ -1,0 +1,218 @@
+package kafka
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"slices"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// probeTimeout bounds each raw probe; a listener that answers nothing in
+// this time is treated as not speaking the probed protocol.
+const probeTimeout = 3 * time.Second
+
+// diagnose explains err, a failure of the first request to the cluster, by
+// probing the first bootstrap server with raw protocol exchanges: can a TCP
+// connection be opened, does the listener speak TLS or plaintext, which SASL
+// mechanisms does it enable. It returns a *ConnectError whenever a probe
+// explains the failure, and err wrapped as ConnectUnknown otherwise.
+//
+// The probes exist because several servers, kfake among them, close the
+// connection on a failed authentication instead of answering with an error,
+// which a client otherwise reports as a bare EOF.
+func diagnose(ctx context.Context, cfg Config, err error) error {
+	var ce *ConnectError
+	if errors.As(err, &ce) {
+		return err
+	}
+	addr := cfg.BootstrapServers[0]
+	base := &ConnectError{Addr: addr, Err: err}
+	if cfg.SASL != nil {
+		base.Mechanism, base.Username = cfg.SASL.Mechanism, cfg.SASL.Username
+	}
+	if errors.Is(err, kerr.SaslAuthenticationFailed) {
+		base.Kind = ConnectSASLAuth
+		return base
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, 4*probeTimeout)
+	defer cancel()
+
+	raw, dialErr := (&net.Dialer{Timeout: probeTimeout}).DialContext(ctx, "tcp", addr)
+	if dialErr != nil {
+		base.Kind, base.Err = ConnectUnreachable, dialErr
+		return base
+	}
+	_ = raw.Close()
+
+	speaksPlain := probePlaintext(ctx, addr)
+	if cfg.tlsEnabled() {
+		if speaksPlain {
+			base.Kind = ConnectTLSToPlaintext
+			return base
+		}
+		var verr *tls.CertificateVerificationError
+		if errors.As(err, &verr) || isTLSError(err) {
+			base.Kind = ConnectTLSHandshake
+			return base
+		}
+	} else if !speaksPlain && probeTLS(ctx, addr) {
+		base.Kind = ConnectPlaintextToTLS
+		return base
+	}
+
+	enabled, handshakeErr := probeSASLHandshake(ctx, cfg, addr)
+	switch {
+	case handshakeErr != nil:
+		// The listener does not answer a handshake; the original error is
+		// the best explanation there is.
+		base.Kind = ConnectUnknown
+	case cfg.SASL == nil && len(enabled) > 0:
+		base.Kind, base.EnabledMechanisms = ConnectSASLRequired, enabled
+	case cfg.SASL != nil && !slices.Contains(enabled, cfg.SASL.Mechanism):
+		base.Kind, base.EnabledMechanisms = ConnectSASLMechanism, enabled
+	case cfg.SASL != nil:
+		// The mechanism is enabled, so the credentials were refused,
+		// whether the server said so or just closed the connection.
+		base.Kind, base.EnabledMechanisms = ConnectSASLAuth, enabled
+	}
+	return base
+}
+
+// isTLSError reports whether err came from the TLS layer: a bad record, an
+// alert from the server, or a certificate that did not verify.
+func isTLSError(err error) bool {
+	var (
+		rec      tls.RecordHeaderError
+		alert    tls.AlertError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+	)
+	return errors.As(err, &rec) || errors.As(err, &alert) || errors.As(err, &unknown) ||
+		errors.As(err, &hostname) || errors.As(err, &invalid)
+}
+
+// probePlaintext reports whether addr answers a plaintext ApiVersions
+// request with a well-formed Kafka response.
+func probePlaintext(ctx context.Context, addr string) bool {
+	conn, err := (&net.Dialer{Timeout: probeTimeout}).DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	req := kmsg.NewPtrApiVersionsRequest()
+	req.Version = 0
+	resp, err := roundTrip(conn, req)
+	return err == nil && resp != nil
+}
+
+// probeTLS reports whether addr completes a TLS handshake. Verification is
+// skipped: the probe asks only which protocol the listener speaks.
+func probeTLS(ctx context.Context, addr string) bool {
+	d := &tls.Dialer{
+		NetDialer: &net.Dialer{Timeout: probeTimeout},
+		Config:    &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}, //nolint:gosec // protocol detection only, nothing is sent
+	}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return false
+	}
+	_ = conn.Close()
+	return true
+}
+
+// probeSASLHandshake sends a SaslHandshake naming the configured mechanism
+// (or PLAIN when SASL is off) and returns the mechanisms the listener
+// enables. A listener without SASL answers with an illegal-state error or
+// closes the connection, which is reported as an error.
+func probeSASLHandshake(ctx context.Context, cfg Config, addr string) ([]string, error) {
+	var (
+		conn net.Conn
+		err  error
+	)
+	if cfg.tlsEnabled() {
+		tc, terr := cfg.TLS.config()
+		if terr != nil {
+			return nil, terr
+		}
+		conn, err = (&tls.Dialer{NetDialer: &net.Dialer{Timeout: probeTimeout}, Config: tc}).DialContext(ctx, "tcp", addr)
+	} else {
+		conn, err = (&net.Dialer{Timeout: probeTimeout}).DialContext(ctx, "tcp", addr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+
+	mech := MechanismPlain
+	if cfg.SASL != nil {
+		mech = cfg.SASL.Mechanism
+	}
+	req := kmsg.NewPtrSASLHandshakeRequest()
+	req.Version = 1
+	req.Mechanism = mech
+	raw, err := roundTrip(conn, req)
+	if err != nil {
+		return nil, err
+	}
+	resp, ok := raw.(*kmsg.SASLHandshakeResponse)
+	if !ok {
+		return nil, fmt.Errorf("unexpected response %T to a SASL handshake", raw)
+	}
+	switch {
+	case resp.ErrorCode == 0:
+		// The handshake accepted mech; real brokers also list the others.
+		if !slices.Contains(resp.SupportedMechanisms, mech) {
+			return append(resp.SupportedMechanisms, mech), nil
+		}
+		return resp.SupportedMechanisms, nil
+	case resp.ErrorCode == kerr.UnsupportedSaslMechanism.Code:
+		return resp.SupportedMechanisms, nil
+	default:
+		return nil, kerr.ErrorForCode(resp.ErrorCode)
+	}
+}
+
+// roundTrip writes one request with correlation id 1 and reads its
+// response. Only non-flexible request versions are used, whose response
+// headers carry the correlation id alone.
+func roundTrip(conn net.Conn, req kmsg.Request) (kmsg.Response, error) {
+	if err := conn.SetDeadline(time.Now().Add(probeTimeout)); err != nil {
+		return nil, err
+	}
+	frame := kmsg.NewRequestFormatter(kmsg.FormatterClientID(DefaultClientID)).AppendRequest(nil, req, 1)
+	if _, err := conn.Write(frame); err != nil {
+		return nil, err
+	}
+	r := bufio.NewReader(conn)
+	var size int32
+	if err := binary.Read(r, binary.BigEndian, &size); err != nil {
+		return nil, err
+	}
+	if size < 4 || size > 1<<20 {
+		return nil, fmt.Errorf("response size %d is not a Kafka frame", size)
+	}
+	buf := make([]byte, size)
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return nil, err
+	}
+	if corr := int32(binary.BigEndian.Uint32(buf)); corr != 1 {
+		return nil, fmt.Errorf("correlation id %d, want 1", corr)
+	}
+	resp := req.ResponseKind()
+	if err := resp.ReadFrom(buf[4:]); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}

@@ -1,0 +1,294 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/planmodifiers"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/validators"
+)
+
+var (
+	_ resource.Resource                = (*topicResource)(nil)
+	_ resource.ResourceWithConfigure   = (*topicResource)(nil)
+	_ resource.ResourceWithImportState = (*topicResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*topicResource)(nil)
+)
+
+// NewTopicResource returns the kafkatenant_topic resource.
+func NewTopicResource() resource.Resource { return &topicResource{} }
+
+// topicResource manages one Kafka topic.
+type topicResource struct {
+	data *providerData
+}
+
+// topicModel maps kafkatenant_topic.
+type topicModel struct {
+	Config            types.Map    `tfsdk:"config"`
+	ID                types.String `tfsdk:"id"`
+	Name              types.String `tfsdk:"name"`
+	Partitions        types.Int64  `tfsdk:"partitions"`
+	ReplicationFactor types.Int64  `tfsdk:"replication_factor"`
+	TopicID           types.String `tfsdk:"topic_id"`
+}
+
+func (r *topicResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_topic"
+}
+
+func (r *topicResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Kafka topic. Partitions grow in place, the replication factor changes in place by partition reassignment, " +
+			"and configs are tracked only for the keys set here: keys set on the topic outside Terraform are left alone, " +
+			"and broker defaults never show as differences.",
+		Attributes: map[string]schema.Attribute{
+			"config": schema.MapAttribute{
+				MarkdownDescription: "Topic configs to set, such as `retention.ms` or `cleanup.policy`. Keys must be Kafka topic configs and values must " +
+					"have the key's type and range; both are checked at plan time. Only these keys are managed: updates use incremental alter, " +
+					"and removing a key resets it to the broker default.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators:  []validator.Map{validators.TopicConfig()},
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The topic name; also the import ID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The topic name: 1 to 249 characters from `a-z`, `A-Z`, `0-9`, `.`, `_` and `-`. Changing it replaces the topic.",
+				Required:            true,
+				Validators:          []validator.String{validators.TopicName()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"partitions": schema.Int64Attribute{
+				MarkdownDescription: "The partition count, at least 1. It grows in place; a decrease is a plan error, because Kafka cannot remove partitions.",
+				Required:            true,
+				Validators:          []validator.Int64{int64validator.Between(1, 1<<31-1)},
+				PlanModifiers:       []planmodifier.Int64{planmodifiers.PartitionsOnlyGrow()},
+			},
+			"replication_factor": schema.Int64Attribute{
+				MarkdownDescription: "Replicas per partition, at least 1 and at most the number of live brokers. Defaults to the broker's " +
+					"`default.replication.factor`. Changes in place by partition reassignment; the apply waits until it completes.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.Int64{int64validator.Between(1, 1<<15-1)},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"topic_id": schema.StringAttribute{
+				MarkdownDescription: "The topic's UUID as Kafka reports it. A different value after refresh means the topic was deleted and created again outside Terraform.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *topicResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *topicResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan topicModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	configs, diags := stringMap(ctx, plan.Config)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	spec := kafka.TopicSpec{
+		Name:              plan.Name.ValueString(),
+		Partitions:        int32(plan.Partitions.ValueInt64()),
+		ReplicationFactor: -1,
+		Configs:           configs,
+	}
+	if !plan.ReplicationFactor.IsNull() && !plan.ReplicationFactor.IsUnknown() {
+		spec.ReplicationFactor = int16(plan.ReplicationFactor.ValueInt64())
+	}
+	tflog.Debug(ctx, "creating topic", map[string]any{"topic": spec.Name, "partitions": spec.Partitions, "replication_factor": spec.ReplicationFactor})
+
+	d, err := r.data.client.CreateTopic(ctx, spec)
+	if errors.Is(err, kafka.ErrAlreadyExists) {
+		topicExistsError(&resp.Diagnostics, spec.Name)
+		return
+	}
+	if err != nil {
+		if d.Name != "" {
+			// The topic exists even though waiting for it failed: keep it
+			// in state so that nothing is orphaned.
+			resp.Diagnostics.Append(resp.State.Set(ctx, topicState(ctx, d, plan.Config, false))...)
+		}
+		clusterError(&resp.Diagnostics, fmt.Sprintf("create topic %q", spec.Name), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, topicState(ctx, d, plan.Config, false))...)
+}
+
+func (r *topicResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state topicModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
+		return
+	}
+	name := state.Name.ValueString()
+	d, err := r.data.client.DescribeTopic(ctx, name)
+	if errors.Is(err, kafka.ErrNotFound) {
+		removedOutsideTerraform(&resp.Diagnostics, "Topic", name)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("read topic %q", name), err)
+		return
+	}
+	if was := state.TopicID.ValueString(); was != "" && d.ID != "" && was != d.ID {
+		topicRecreatedWarning(&resp.Diagnostics, name, was, d.ID)
+	}
+	imported, diags := req.Private.GetKey(ctx, importedKey)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, topicState(ctx, d, state.Config, imported != nil))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
+}
+
+func (r *topicResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state topicModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.Name.ValueString()
+	err := r.applyChanges(ctx, name, state, plan)
+
+	// Whatever happened, record what the cluster now holds, so that a
+	// failure half-way leaves state the next apply converges from.
+	d, readErr := r.data.client.DescribeTopic(ctx, name)
+	if readErr != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("read topic %q after updating it", name), readErr)
+		return
+	}
+	tracked := unionKeys(ctx, state.Config, plan.Config)
+	resp.Diagnostics.Append(resp.State.Set(ctx, topicState(ctx, d, tracked, false))...)
+	if err == nil {
+		// The cluster has the planned values; keep the plan's spelling.
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("config"), plan.Config)...)
+		return
+	}
+	if errors.Is(err, kafka.ErrReassignmentIgnored) {
+		reassignmentIgnoredError(&resp.Diagnostics, name, err)
+		return
+	}
+	clusterError(&resp.Diagnostics, fmt.Sprintf("update topic %q", name), err)
+}
+
+// applyChanges makes the cluster match plan, step by step, stopping at the
+// first failure.
+func (r *topicResource) applyChanges(ctx context.Context, name string, state, plan topicModel) error {
+	if p := plan.Partitions.ValueInt64(); p > state.Partitions.ValueInt64() {
+		tflog.Debug(ctx, "adding partitions", map[string]any{"topic": name, "partitions": p})
+		if err := r.data.client.SetPartitions(ctx, name, int32(p)); err != nil {
+			return err
+		}
+	}
+	if !plan.ReplicationFactor.IsUnknown() && !plan.ReplicationFactor.Equal(state.ReplicationFactor) {
+		rf := plan.ReplicationFactor.ValueInt64()
+		tflog.Debug(ctx, "changing replication factor", map[string]any{"topic": name, "replication_factor": rf})
+		if err := r.data.client.SetReplicationFactor(ctx, name, int16(rf)); err != nil {
+			return err
+		}
+	}
+	set, reset := configChanges(ctx, state.Config, plan.Config)
+	return r.data.client.AlterTopicConfigs(ctx, name, set, reset)
+}
+
+func (r *topicResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state topicModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.Name.ValueString()
+	err := r.data.client.DeleteTopic(ctx, name)
+	if err != nil && !errors.Is(err, kafka.ErrNotFound) {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("delete topic %q", name), err)
+	}
+}
+
+func (r *topicResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if problem := validators.TopicNameProblem(req.ID); problem != "" {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("The import ID %q is not a topic name: %s. Import a topic by its name, for example `terraform import kafkatenant_topic.orders orders`.", req.ID, problem))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	// Read tracks every config set on an imported topic, since the prior
+	// state cannot say which keys the configuration will manage.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte(`true`))...)
+}
+
+func (r *topicResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan topicModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.Name.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.Name)...)
+	}
+	if r.data == nil {
+		return
+	}
+	if !r.data.canReachCluster() {
+		deferredChecksWarning(&resp.Diagnostics)
+		return
+	}
+	creating := req.State.Raw.IsNull()
+	if creating && !plan.Name.IsUnknown() {
+		_, err := r.data.client.DescribeTopic(ctx, plan.Name.ValueString())
+		switch {
+		case err == nil:
+			topicExistsError(&resp.Diagnostics, plan.Name.ValueString())
+			return
+		case !errors.Is(err, kafka.ErrNotFound):
+			clusterError(&resp.Diagnostics, fmt.Sprintf("check whether topic %q exists", plan.Name.ValueString()), err)
+			return
+		}
+	}
+	if rf := plan.ReplicationFactor; !rf.IsNull() && !rf.IsUnknown() {
+		var state topicModel
+		if !creating {
+			resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		}
+		if creating || !rf.Equal(state.ReplicationFactor) {
+			brokers, err := r.data.client.Brokers(ctx)
+			if err != nil {
+				clusterError(&resp.Diagnostics, "count the live brokers", err)
+				return
+			}
+			if int(rf.ValueInt64()) > len(brokers) {
+				replicationFactorError(&resp.Diagnostics, rf.ValueInt64(), len(brokers))
+			}
+		}
+	}
+}
