@@ -1,0 +1,300 @@
+package kafka_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"math/big"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
+)
+
+// The diagnose tests drive a real client against in-process kfake clusters
+// and check that each misconfiguration is explained by the right kind.
+
+const (
+	testUser     = "admin"
+	testPassword = "diagnose-secret-7f3a"
+	testTimeout  = 3 * time.Second
+)
+
+// testCA is a throwaway certificate authority and a server certificate it
+// signed for 127.0.0.1.
+type testCA struct {
+	certPEM    string
+	serverCert tls.Certificate
+}
+
+func newTestCA(t *testing.T) testCA {
+	t.Helper()
+	caKey, caDER := issue(t, &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "kafkatenant test CA"},
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign,
+	}, nil, nil)
+	caCert, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srvKey, srvDER := issue(t, &x509.Certificate{
+		SerialNumber: big.NewInt(2),
+		Subject:      pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}, caCert, caKey)
+	return testCA{
+		certPEM:    string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})),
+		serverCert: tls.Certificate{Certificate: [][]byte{srvDER}, PrivateKey: srvKey},
+	}
+}
+
+// issue makes a key and a certificate from tmpl valid for an hour, signed
+// by parent's key, or self-signed when parent is nil.
+func issue(t *testing.T, tmpl, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*ecdsa.PrivateKey, []byte) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	if parent == nil {
+		parent, parentKey = tmpl, key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, der
+}
+
+// startCluster starts a one-broker kfake cluster with a SCRAM-SHA-512
+// superuser, optionally behind TLS, and returns its address.
+func startCluster(t *testing.T, serverTLS *tls.Config) string {
+	t.Helper()
+	opts := []kfake.Opt{
+		kfake.EnableSASL(),
+		kfake.Superuser(kafka.MechanismScramSHA512, testUser, testPassword),
+	}
+	if serverTLS != nil {
+		opts = append(opts, kfake.TLS(serverTLS))
+	}
+	return startKfake(t, opts...)
+}
+
+// startKfake starts a one-broker kfake cluster with opts and returns its
+// address; without opts the listener has neither SASL nor TLS.
+func startKfake(t *testing.T, opts ...kfake.Opt) string {
+	t.Helper()
+	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(1)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c.ListenAddrs()[0]
+}
+
+// closedPort returns a loopback address nothing listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return addr
+}
+
+func goodSASL() *kafka.SASLConfig {
+	return &kafka.SASLConfig{Mechanism: kafka.MechanismScramSHA512, Username: testUser, Password: testPassword}
+}
+
+// ping connects with cfg and returns the error, checking that no error
+// text carries the password.
+func ping(t *testing.T, cfg kafka.Config) error {
+	t.Helper()
+	cfg.Timeout = testTimeout
+	c := kafka.NewClient(cfg)
+	t.Cleanup(c.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := c.Ping(ctx)
+	if err != nil && cfg.SASL != nil && cfg.SASL.Password != "" && strings.Contains(err.Error(), cfg.SASL.Password) {
+		t.Errorf("the connection error contains the password: %v", err)
+	}
+	return err
+}
+
+// wantKind asserts err is a *kafka.ConnectError of the given kind naming
+// addr.
+func wantKind(t *testing.T, err error, kind kafka.ConnectErrorKind, addr string) *kafka.ConnectError {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("Ping succeeded, want a connection error of kind %d", kind)
+	}
+	var ce *kafka.ConnectError
+	if !errors.As(err, &ce) {
+		t.Fatalf("Ping error %T %q is not a *kafka.ConnectError", err, err)
+	}
+	if ce.Kind != kind {
+		t.Fatalf("ConnectError kind = %d, want %d; error: %v", ce.Kind, kind, err)
+	}
+	if ce.Addr != addr {
+		t.Errorf("ConnectError addr = %q, want %q", ce.Addr, addr)
+	}
+	return ce
+}
+
+func TestPing_succeedsWithGoodCredentials(t *testing.T) {
+	t.Parallel()
+	addr := startCluster(t, nil)
+	if err := ping(t, kafka.Config{BootstrapServers: []string{addr}, SASL: goodSASL()}); err != nil {
+		t.Fatalf("Ping with the superuser's credentials: %v", err)
+	}
+}
+
+func TestPing_succeedsOverTLSWithTrustedCA(t *testing.T) {
+	t.Parallel()
+	ca := newTestCA(t)
+	addr := startCluster(t, &tls.Config{Certificates: []tls.Certificate{ca.serverCert}, MinVersion: tls.VersionTLS12})
+	err := ping(t, kafka.Config{
+		BootstrapServers: []string{addr},
+		SASL:             goodSASL(),
+		TLS:              &kafka.TLSConfig{Enabled: true, CAPEM: ca.certPEM},
+	})
+	if err != nil {
+		t.Fatalf("Ping over TLS with the signing CA: %v", err)
+	}
+}
+
+func TestPing_unreachable(t *testing.T) {
+	t.Parallel()
+	addr := closedPort(t)
+	start := time.Now()
+	err := ping(t, kafka.Config{BootstrapServers: []string{addr}})
+	wantKind(t, err, kafka.ConnectUnreachable, addr)
+	if !strings.Contains(err.Error(), "cannot open a TCP connection to "+addr) {
+		t.Errorf("error %q does not say the TCP connection failed", err)
+	}
+	// The client's retries are bounded by the configured timeout; the
+	// probes add little on top.
+	if elapsed := time.Since(start); elapsed > 4*testTimeout {
+		t.Errorf("diagnosing an unreachable broker took %s", elapsed)
+	}
+}
+
+func TestPing_tlsToPlaintext(t *testing.T) {
+	t.Parallel()
+	addr := startKfake(t)
+	err := ping(t, kafka.Config{
+		BootstrapServers: []string{addr},
+		TLS:              &kafka.TLSConfig{Enabled: true, InsecureSkipVerify: true},
+	})
+	wantKind(t, err, kafka.ConnectTLSToPlaintext, addr)
+}
+
+func TestPing_plaintextToTLS(t *testing.T) {
+	t.Parallel()
+	ca := newTestCA(t)
+	addr := startCluster(t, &tls.Config{Certificates: []tls.Certificate{ca.serverCert}, MinVersion: tls.VersionTLS12})
+	err := ping(t, kafka.Config{BootstrapServers: []string{addr}, SASL: goodSASL()})
+	wantKind(t, err, kafka.ConnectPlaintextToTLS, addr)
+}
+
+func TestPing_tlsUntrustedCA(t *testing.T) {
+	t.Parallel()
+	serverCA, otherCA := newTestCA(t), newTestCA(t)
+	addr := startCluster(t, &tls.Config{Certificates: []tls.Certificate{serverCA.serverCert}, MinVersion: tls.VersionTLS12})
+	err := ping(t, kafka.Config{
+		BootstrapServers: []string{addr},
+		SASL:             goodSASL(),
+		TLS:              &kafka.TLSConfig{Enabled: true, CAPEM: otherCA.certPEM},
+	})
+	wantKind(t, err, kafka.ConnectTLSHandshake, addr)
+}
+
+// TestPing_saslRejected covers credentials kfake refuses by closing the
+// connection. kfake's SASL handshake accepts PLAIN, SCRAM-SHA-256 and
+// SCRAM-SHA-512 alike and drops the connection when no credential exists
+// for the mechanism, so on kfake a wrong mechanism is indistinguishable
+// from a wrong password and is reported as ConnectSASLAuth. A real broker
+// answers the handshake with its enabled mechanisms, which diagnose turns
+// into ConnectSASLMechanism.
+func TestPing_saslRejected(t *testing.T) {
+	t.Parallel()
+	addr := startCluster(t, nil)
+	cases := map[string]kafka.SASLConfig{
+		"wrong password":  {Mechanism: kafka.MechanismScramSHA512, Username: testUser, Password: "not-the-password-91c2"},
+		"unknown user":    {Mechanism: kafka.MechanismScramSHA512, Username: "nobody", Password: testPassword},
+		"wrong mechanism": {Mechanism: kafka.MechanismScramSHA256, Username: testUser, Password: testPassword},
+	}
+	for name, sasl := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			err := ping(t, kafka.Config{BootstrapServers: []string{addr}, SASL: &sasl})
+			ce := wantKind(t, err, kafka.ConnectSASLAuth, addr)
+			if ce.Username != sasl.Username || ce.Mechanism != sasl.Mechanism {
+				t.Errorf("ConnectError names %s user %q, want %s user %q", ce.Mechanism, ce.Username, sasl.Mechanism, sasl.Username)
+			}
+			if !strings.Contains(err.Error(), fmt.Sprintf("%q", sasl.Username)) {
+				t.Errorf("error %q does not name the user", err)
+			}
+		})
+	}
+}
+
+func TestPing_saslRequired(t *testing.T) {
+	t.Parallel()
+	addr := startCluster(t, nil)
+	err := ping(t, kafka.Config{BootstrapServers: []string{addr}})
+	ce := wantKind(t, err, kafka.ConnectSASLRequired, addr)
+	if len(ce.EnabledMechanisms) == 0 {
+		t.Errorf("ConnectError lists no enabled mechanisms for a SASL listener")
+	}
+}
+
+func TestPing_connectErrorIsSticky(t *testing.T) {
+	t.Parallel()
+	addr := closedPort(t)
+	c := kafka.NewClient(kafka.Config{BootstrapServers: []string{addr}, Timeout: testTimeout})
+	t.Cleanup(c.Close)
+	first := c.Ping(context.Background())
+	wantKind(t, first, kafka.ConnectUnreachable, addr)
+	// A second call must not dial and diagnose again.
+	start := time.Now()
+	second := c.Ping(context.Background())
+	if second != first {
+		t.Errorf("second Ping returned %v, want the remembered %v", second, first)
+	}
+	if elapsed := time.Since(start); elapsed > 100*time.Millisecond {
+		t.Errorf("second Ping took %s, want the remembered error at once", elapsed)
+	}
+}
+
+func TestPing_invalidConfigNeedsNoBroker(t *testing.T) {
+	t.Parallel()
+	c := kafka.NewClient(kafka.Config{})
+	t.Cleanup(c.Close)
+	err := c.Ping(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "KAFKATENANT_BOOTSTRAP_SERVERS") {
+		t.Fatalf("Ping without bootstrap servers = %v, want the configuration error", err)
+	}
+}
