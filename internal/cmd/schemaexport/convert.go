@@ -290,22 +290,59 @@ func convertIdentity(id *tfprotov6.ResourceIdentitySchema) (*tfjson.IdentitySche
 	return out, nil
 }
 
-// ctyType converts a protocol type to the cty type Terraform prints. Both
-// libraries share the JSON type notation of the plugin protocol, so the
-// conversion goes through it rather than re-implementing every type.
+// ctyType converts a protocol type to the cty type Terraform prints.
 func ctyType(t tftypes.Type) (cty.Type, error) {
-	if t == nil {
+	switch {
+	case t == nil:
 		return cty.NilType, errors.New("no type")
+	case t.Is(tftypes.String):
+		return cty.String, nil
+	case t.Is(tftypes.Number):
+		return cty.Number, nil
+	case t.Is(tftypes.Bool):
+		return cty.Bool, nil
+	case t.Is(tftypes.DynamicPseudoType):
+		return cty.DynamicPseudoType, nil
 	}
-	data, err := t.MarshalJSON()
-	if err != nil {
-		return cty.NilType, fmt.Errorf("encoding type %s: %w", t, err)
+	switch t := t.(type) {
+	case tftypes.List:
+		e, err := ctyType(t.ElementType)
+		return cty.List(e), err
+	case tftypes.Set:
+		e, err := ctyType(t.ElementType)
+		return cty.Set(e), err
+	case tftypes.Map:
+		e, err := ctyType(t.ElementType)
+		return cty.Map(e), err
+	case tftypes.Tuple:
+		elems := make([]cty.Type, len(t.ElementTypes))
+		for i, et := range t.ElementTypes {
+			e, err := ctyType(et)
+			if err != nil {
+				return cty.NilType, err
+			}
+			elems[i] = e
+		}
+		return cty.Tuple(elems), nil
+	case tftypes.Object:
+		attrs := make(map[string]cty.Type, len(t.AttributeTypes))
+		for name, at := range t.AttributeTypes {
+			a, err := ctyType(at)
+			if err != nil {
+				return cty.NilType, fmt.Errorf("object attribute %s: %w", name, err)
+			}
+			attrs[name] = a
+		}
+		if len(t.OptionalAttributes) == 0 {
+			return cty.Object(attrs), nil
+		}
+		optional := make([]string, 0, len(t.OptionalAttributes))
+		for name := range t.OptionalAttributes {
+			optional = append(optional, name)
+		}
+		return cty.ObjectWithOptionalAttrs(attrs, optional), nil
 	}
-	var out cty.Type
-	if err := out.UnmarshalJSON(data); err != nil {
-		return cty.NilType, fmt.Errorf("decoding type %s: %w", t, err)
-	}
-	return out, nil
+	return cty.NilType, fmt.Errorf("unsupported type %s", t)
 }
 
 func descriptionKind(k tfprotov6.StringKind) tfjson.SchemaDescriptionKind {

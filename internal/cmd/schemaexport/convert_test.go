@@ -62,6 +62,12 @@ func smallSchema() *tfprotov6.GetProviderSchemaResponse {
 		},
 		DataSourceSchemas: map[string]*tfprotov6.Schema{
 			"x_view": {Block: &tfprotov6.SchemaBlock{Attributes: []*tfprotov6.SchemaAttribute{
+				{Name: "options", Type: tftypes.Object{
+					AttributeTypes:     map[string]tftypes.Type{"depth": tftypes.Number, "mode": tftypes.String},
+					OptionalAttributes: map[string]struct{}{"depth": {}},
+				}, Optional: true},
+				{Name: "pair", Type: tftypes.Tuple{ElementTypes: []tftypes.Type{tftypes.String, tftypes.Bool}}, Computed: true},
+				{Name: "tags", Type: tftypes.Set{ElementType: tftypes.String}, Computed: true},
 				{Name: "value", Type: tftypes.DynamicPseudoType, Computed: true},
 			}}},
 		},
@@ -101,7 +107,12 @@ const wantSmallSchema = `{
           "description_kind": "plain"}}},
         "description_kind": "plain"}}},
       "data_source_schemas": {"x_view": {"version": 0, "block": {
-        "attributes": {"value": {"type": "dynamic", "description_kind": "plain", "computed": true}},
+        "attributes": {
+          "options": {"type": ["object", {"depth": "number", "mode": "string"}, ["depth"]], "description_kind": "plain", "optional": true},
+          "pair": {"type": ["tuple", ["string", "bool"]], "description_kind": "plain", "computed": true},
+          "tags": {"type": ["set", "string"], "description_kind": "plain", "computed": true},
+          "value": {"type": "dynamic", "description_kind": "plain", "computed": true}
+        },
         "description_kind": "plain"}}},
       "functions": {"join_name": {
         "description": "Joins ` + "`prefix`" + ` and ` + "`name`" + `.", "summary": "Joins a name.", "return_type": "string",
