@@ -173,7 +173,7 @@ func TestExportSchemas_invalidNesting(t *testing.T) {
 // describe its provider block and kafkatenant_topic.
 func TestRun_providerSchema(t *testing.T) {
 	out := t.TempDir() + "/schema.json"
-	if err := run(context.Background(), out); err != nil {
+	if err := run(context.Background(), out, providerSource); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {

@@ -23,21 +23,27 @@ import (
 )
 
 // providerSource is the key Terraform uses for this provider in its schema
-// output; tfplugindocs looks the schema up under it.
+// output.
 const providerSource = "registry.terraform.io/kafkatenant/kafkatenant"
 
 func main() {
-	out := flag.String("out", "", "write the schema to this file instead of standard output")
+	var (
+		out = flag.String("out", "", "write the schema to this file instead of standard output")
+		// tfplugindocs finds a schema in a --providers-schema file only
+		// under the provider's short name or a registry.terraform.io/hashicorp/
+		// address, so `make docs` exports under "kafkatenant".
+		address = flag.String("address", providerSource, "the key of the provider's schema in the output")
+	)
 	flag.Parse()
-	if err := run(context.Background(), *out); err != nil {
+	if err := run(context.Background(), *out, *address); err != nil {
 		fmt.Fprintln(os.Stderr, "schemaexport:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, out string) error {
+func run(ctx context.Context, out, address string) error {
 	server := providerserver.NewProtocol6(provider.New("docs")())()
-	schemas, err := exportSchemas(ctx, server, providerSource)
+	schemas, err := exportSchemas(ctx, server, address)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func TestRun_matchesTerraform(t *testing.T) {
 	want := strings.Replace(string(fromCLI), host+"/kafkatenant/kafkatenant", providerSource, 1)
 
 	out := filepath.Join(dir, "schema.json")
-	if err := run(ctx, out); err != nil {
+	if err := run(ctx, out, providerSource); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(out)

@@ -1,0 +1,4 @@
+import {
+  to = kafkatenant_topic.orders
+  id = "payments.orders"
+}
