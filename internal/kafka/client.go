@@ -23,6 +23,7 @@ type Client struct {
 	connErr error
 
 	topics *coalescer[string, TopicDescription]
+	reg    registry
 }
 
 // batchWindow is how long the first read of an idle coalescer waits for
@@ -36,6 +37,10 @@ const maxTopicBatch = 500
 // NewClient returns a Client for cfg without connecting.
 func NewClient(cfg Config) *Client {
 	c := &Client{cfg: cfg}
+	c.reg.topic = cfg.RegistryTopic
+	if c.reg.topic == "" {
+		c.reg.topic = DefaultRegistryTopic
+	}
 	c.topics = newCoalescer(batchWindow, cfg.timeout(), maxTopicBatch, c.describeTopics)
 	return c
 }

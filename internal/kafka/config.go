@@ -51,6 +51,9 @@ type Config struct {
 	SASL *SASLConfig
 	// TLS, when non-nil and Enabled, encrypts every connection.
 	TLS *TLSConfig
+	// RegistryTopic names the topic holding kafkatenant's metadata; empty
+	// means DefaultRegistryTopic.
+	RegistryTopic string
 }
 
 // SASLConfig selects a SASL mechanism and the credentials it presents.

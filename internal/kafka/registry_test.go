@@ -1,0 +1,196 @@
+package kafka_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/embedded"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
+)
+
+func startEmbedded(t *testing.T) *embedded.Cluster {
+	t.Helper()
+	c, err := embedded.Start(embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+func registryClient(t *testing.T, c *embedded.Cluster, registryTopic string) *kafka.Client {
+	t.Helper()
+	cl := kafka.NewClient(kafka.Config{
+		BootstrapServers: c.BootstrapServers(),
+		Timeout:          10 * time.Second,
+		SASL:             &kafka.SASLConfig{Mechanism: embedded.DefaultMechanism, Username: c.AdminUser(), Password: c.AdminPassword()},
+		RegistryTopic:    registryTopic,
+	})
+	t.Cleanup(cl.Close)
+	return cl
+}
+
+type spec struct {
+	Prefix string `json:"prefix"`
+}
+
+func TestRegistryRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	c := startEmbedded(t)
+	writer := registryClient(t, c, "")
+
+	snap, err := writer.Registry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Records) != 0 {
+		t.Fatalf("new registry holds %d records", len(snap.Records))
+	}
+	d, err := writer.DescribeTopic(ctx, kafka.DefaultRegistryTopic)
+	if err != nil {
+		t.Fatalf("registry topic not created: %v", err)
+	}
+	if d.Partitions != 1 || d.ReplicationFactor != 3 || d.DynamicConfigs["cleanup.policy"] != "compact" {
+		t.Errorf("registry topic = %d partitions, rf %d, configs %v; want 1, 3, compacted", d.Partitions, d.ReplicationFactor, d.DynamicConfigs)
+	}
+
+	first, err := writer.PutRecord(ctx, "tenant", "a", spec{Prefix: "a."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := writer.PutRecord(ctx, "tenant", "b", spec{Prefix: "b."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second <= first {
+		t.Errorf("offsets %d then %d do not increase", first, second)
+	}
+	if _, err := writer.PutRecord(ctx, "tenant", "a", spec{Prefix: "a2."}); err != nil {
+		t.Fatal(err)
+	}
+	if err := writer.DeleteRecord(ctx, "tenant", "b"); err != nil {
+		t.Fatal(err)
+	}
+
+	// A second process sees the same content: latest value wins and
+	// tombstones remove.
+	reader := registryClient(t, c, "")
+	snap, err = reader.Registry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenants := snap.Of("tenant")
+	if len(tenants) != 1 {
+		t.Fatalf("reader sees %d tenants, want 1: %v", len(tenants), tenants)
+	}
+	var got spec
+	if err := kafka.DecodeSpec(tenants["a"], &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Prefix != "a2." {
+		t.Errorf("tenant a has prefix %q, want the latest a2.", got.Prefix)
+	}
+
+	// Cached reads do not see later writes by others; a refresh does.
+	if _, err := writer.PutRecord(ctx, "tenant", "c", spec{Prefix: "c."}); err != nil {
+		t.Fatal(err)
+	}
+	if cached, _ := reader.Registry(ctx); len(cached.Of("tenant")) != 1 {
+		t.Errorf("cached snapshot changed without a refresh")
+	}
+	fresh, err := reader.RefreshRegistry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fresh.Of("tenant")) != 2 {
+		t.Errorf("refreshed snapshot has %d tenants, want 2", len(fresh.Of("tenant")))
+	}
+}
+
+func TestRegistryConcurrentWritersAgreeOnOrder(t *testing.T) {
+	ctx := context.Background()
+	c := startEmbedded(t)
+	a, b := registryClient(t, c, "_kt_order"), registryClient(t, c, "_kt_order")
+	var (
+		wg     sync.WaitGroup
+		offA   int64
+		offB   int64
+		errA   error
+		errB   error
+		snapsA kafka.RegistrySnapshot
+		snapsB kafka.RegistrySnapshot
+	)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if offA, errA = a.PutRecord(ctx, "tenant", "x", spec{Prefix: "x."}); errA == nil {
+			snapsA, errA = a.RefreshRegistry(ctx)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		if offB, errB = b.PutRecord(ctx, "tenant", "y", spec{Prefix: "x.y."}); errB == nil {
+			snapsB, errB = b.RefreshRegistry(ctx)
+		}
+	}()
+	wg.Wait()
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	// Both writers see both records at the same offsets, so both can tell
+	// which claim came first.
+	for _, s := range []kafka.RegistrySnapshot{snapsA, snapsB} {
+		if s.Records["tenant/x"].Offset != offA || s.Records["tenant/y"].Offset != offB {
+			t.Errorf("snapshot offsets x=%d y=%d, writers got x=%d y=%d", s.Records["tenant/x"].Offset, s.Records["tenant/y"].Offset, offA, offB)
+		}
+	}
+}
+
+func TestACLsAndSCRAM(t *testing.T) {
+	ctx := context.Background()
+	c := startEmbedded(t)
+	cl := registryClient(t, c, "")
+	acls := []kafka.ACL{
+		{Principal: "User:t1", Host: "*", ResourceType: "topic", ResourceName: "t1.", PatternType: "prefixed", Operation: "describe-configs", Permission: "allow"},
+		{Principal: "User:t1", Host: "*", ResourceType: "GROUP", ResourceName: "t1.", PatternType: "PREFIXED", Operation: "READ", Permission: "ALLOW"},
+		{Principal: "User:t2", Host: "*", ResourceType: "TOPIC", ResourceName: "t2.", PatternType: "PREFIXED", Operation: "READ", Permission: "ALLOW"},
+	}
+	if err := cl.CreateACLs(ctx, acls); err != nil {
+		t.Fatal(err)
+	}
+	got, err := cl.DescribeACLs(ctx, "User:t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ResourceType != "GROUP" || got[1].Operation != "DESCRIBE_CONFIGS" {
+		t.Fatalf("t1's ACLs = %v", got)
+	}
+	if err := cl.DeleteACLs(ctx, acls[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := cl.DescribeACLs(ctx, "User:t1"); len(got) != 1 {
+		t.Fatalf("after deleting one, t1 has %v", got)
+	}
+	if _, err := (kafka.ACL{ResourceType: "TOPICS", PatternType: "LITERAL", Operation: "READ", Permission: "ALLOW"}).Canonical(); err == nil {
+		t.Error("TOPICS accepted as a resource type")
+	}
+
+	if err := cl.UpsertSCRAM(ctx, "t1", kafka.MechanismScramSHA512, 4096, "pw-one"); err != nil {
+		t.Fatal(err)
+	}
+	creds, err := cl.DescribeSCRAM(ctx, "t1")
+	if err != nil || len(creds) != 1 || creds[0].Mechanism != kafka.MechanismScramSHA512 || creds[0].Iterations != 4096 {
+		t.Fatalf("credentials = %v, %v", creds, err)
+	}
+	if err := cl.DeleteSCRAM(ctx, "t1", kafka.MechanismScramSHA512); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.DescribeSCRAM(ctx, "t1"); err == nil {
+		t.Error("credential still described after delete")
+	}
+	if ok, err := cl.SupportsIdempotentWriteByTopic(ctx); err != nil || !ok {
+		t.Errorf("SupportsIdempotentWriteByTopic = %t, %v; kfake implements KIP-679", ok, err)
+	}
+}
