@@ -113,19 +113,23 @@ func replicasMatch(current, plan map[int32][]int32) bool {
 }
 
 // PlanReassignment returns the new replica list of every partition whose
-// replica count differs from rf. Growing appends the brokers that hold the
-// fewest of the topic's replicas (lowest ID first on ties); shrinking drops
+// replica count differs from rf. Growing appends the live brokers that hold
+// the fewest of the topic's replicas (lowest ID first on ties); shrinking drops
 // replicas from the end, so the first replica, the preferred leader, stays.
 func PlanReassignment(replicas map[int32][]int32, brokers []int32, rf int) map[int32][]int32 {
 	load := make(map[int32]int, len(brokers))
 	for _, b := range brokers {
 		load[b] = 0
 	}
+	// Only live brokers are keys of load, so a replica still listed on a
+	// broker that left the cluster never makes that broker a candidate.
 	partitions := make([]int32, 0, len(replicas))
 	for p, rs := range replicas {
 		partitions = append(partitions, p)
 		for _, b := range rs {
-			load[b]++
+			if _, live := load[b]; live {
+				load[b]++
+			}
 		}
 	}
 	slices.Sort(partitions)
@@ -137,7 +141,9 @@ func PlanReassignment(replicas map[int32][]int32, brokers []int32, rf int) map[i
 		case len(current) > rf:
 			kept := append([]int32(nil), current[:rf]...)
 			for _, b := range current[rf:] {
-				load[b]--
+				if _, live := load[b]; live {
+					load[b]--
+				}
 			}
 			plan[p] = kept
 		case len(current) < rf:
