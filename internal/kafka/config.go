@@ -8,6 +8,7 @@ package kafka
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -121,6 +122,17 @@ func (t TLSConfig) String() string {
 
 // GoString keeps %#v from printing the key.
 func (t TLSConfig) GoString() string { return "kafka.TLSConfig" + t.String() }
+
+// MarshalJSON encodes the redacted description. Structured loggers, hclog
+// under tflog among them, JSON-encode field values, which would otherwise
+// write the exported Password field verbatim.
+func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+
+// MarshalJSON encodes the redacted description, as Config's does.
+func (s SASLConfig) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// MarshalJSON encodes the redacted description, as Config's does.
+func (t TLSConfig) MarshalJSON() ([]byte, error) { return json.Marshal(t.String()) }
 
 func redacted(secret string) string {
 	if secret == "" {
