@@ -163,14 +163,23 @@ func Suggest(key string) []string {
 // wrong and what is accepted, without naming the key, so that callers can
 // attach it to the attribute at fault.
 func Validate(key, value string) error {
-	s, ok := byKey[key]
-	if !ok {
-		if sug := Suggest(key); len(sug) > 0 {
-			return fmt.Errorf("%q is not a Kafka topic config; did you mean %s?", key, quoteJoin(sug, " or "))
-		}
-		return fmt.Errorf("%q is not a Kafka topic config; known keys are %s", key, quoteJoin(Keys(), ", "))
+	if err := CheckKey(key); err != nil {
+		return err
 	}
-	return s.validate(value)
+	return byKey[key].validate(value)
+}
+
+// CheckKey reports whether key is a topic config, with the closest known
+// keys in the error when it is not. It lets callers check a key whose value
+// is not known yet.
+func CheckKey(key string) error {
+	if _, ok := byKey[key]; ok {
+		return nil
+	}
+	if sug := Suggest(key); len(sug) > 0 {
+		return fmt.Errorf("%q is not a Kafka topic config; did you mean %s?", key, quoteJoin(sug, " or "))
+	}
+	return fmt.Errorf("%q is not a Kafka topic config; known keys are %s", key, quoteJoin(Keys(), ", "))
 }
 
 func (s Spec) validate(value string) error {

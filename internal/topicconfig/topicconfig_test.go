@@ -223,3 +223,13 @@ func TestEquivalent(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckKey(t *testing.T) {
+	if err := topicconfig.CheckKey("retention.ms"); err != nil {
+		t.Errorf("CheckKey(retention.ms) = %v", err)
+	}
+	err := topicconfig.CheckKey("retention.mss")
+	if err == nil || !strings.Contains(err.Error(), `did you mean "retention.ms"`) {
+		t.Errorf("CheckKey(retention.mss) = %v, want a suggestion", err)
+	}
+}

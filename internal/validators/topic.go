@@ -29,10 +29,12 @@ func TopicNameProblem(name string) string {
 		return "a topic name cannot be empty"
 	case name == "." || name == "..":
 		return fmt.Sprintf("%q is reserved and cannot name a topic", name)
-	case len(name) > MaxTopicNameLength:
-		return fmt.Sprintf("the name is %d characters long and Kafka allows at most %d", len(name), MaxTopicNameLength)
+	// Characters first: once they are all ASCII, len counts characters
+	// rather than bytes.
 	case !legalTopicChars.MatchString(name):
 		return fmt.Sprintf("the name contains %s; Kafka allows only ASCII letters, digits, '.', '_' and '-'", quoteIllegal(name))
+	case len(name) > MaxTopicNameLength:
+		return fmt.Sprintf("the name is %d characters long and Kafka allows at most %d", len(name), MaxTopicNameLength)
 	}
 	return ""
 }
@@ -108,17 +110,19 @@ func (topicConfigValidator) ValidateMap(_ context.Context, req validator.MapRequ
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		at := req.Path.AtMapKey(k)
+		// Keys are always known, so a misspelt key is reported even while
+		// its value waits for another resource.
+		if err := topicconfig.CheckKey(k); err != nil {
+			resp.Diagnostics.AddAttributeError(at, "Unknown Topic Config",
+				fmt.Sprintf("Unknown topic config: %s\n\nFix the key or remove it. Kafka's topic configs are listed at https://kafka.apache.org/documentation/#topicconfigs.", err))
+			continue
+		}
 		s, ok := elems[k].(types.String)
 		if !ok || s.IsNull() || s.IsUnknown() {
 			continue
 		}
 		if err := topicconfig.Validate(k, s.ValueString()); err != nil {
-			at := req.Path.AtMapKey(k)
-			if _, known := topicconfig.Lookup(k); !known {
-				resp.Diagnostics.AddAttributeError(at, "Unknown Topic Config",
-					fmt.Sprintf("Unknown topic config: %s\n\nFix the key or remove it. Kafka's topic configs are listed at https://kafka.apache.org/documentation/#topicconfigs.", err))
-				continue
-			}
 			resp.Diagnostics.AddAttributeError(at, "Invalid Topic Config Value",
 				fmt.Sprintf("The topic config %q is invalid: %s.", k, err))
 		}
