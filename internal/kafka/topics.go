@@ -9,6 +9,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
@@ -64,8 +65,12 @@ func (c *Client) describeTopics(ctx context.Context, names []string) (map[string
 	if err != nil {
 		return nil, err
 	}
+	kcl, err := c.kgoClient(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var (
-		details  kadm.TopicDetails
+		meta     *kmsg.MetadataResponse
 		configs  kadm.ResourceConfigs
 		metaErr  error
 		cfgErr   error
@@ -76,7 +81,7 @@ func (c *Client) describeTopics(ctx context.Context, names []string) (map[string
 		defer close(finished)
 		configs, cfgErr = adm.DescribeTopicConfigs(ctx, names...)
 	}()
-	details, metaErr = adm.ListTopicsWithInternal(ctx, names...)
+	meta, metaErr = freshMetadata(ctx, kcl, names)
 	<-finished
 	if metaErr != nil {
 		return nil, fmt.Errorf("metadata request: %w", metaErr)
@@ -85,16 +90,23 @@ func (c *Client) describeTopics(ctx context.Context, names []string) (map[string
 		return nil, fmt.Errorf("describe configs request: %w", cfgErr)
 	}
 
-	out := make(map[string]TopicDescription, len(names))
+	asked := make(map[string]bool, len(names))
 	for _, name := range names {
-		td, ok := details[name]
-		if !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition) {
+		asked[name] = true
+	}
+	out := make(map[string]TopicDescription, len(names))
+	for _, t := range meta.Topics {
+		if t.Topic == nil || !asked[*t.Topic] {
 			continue
 		}
-		if td.Err != nil {
-			return nil, fmt.Errorf("topic %q: %w", name, td.Err)
+		err := kerr.ErrorForCode(t.ErrorCode)
+		if errors.Is(err, kerr.UnknownTopicOrPartition) {
+			continue
 		}
-		out[name] = describe(td)
+		if err != nil {
+			return nil, fmt.Errorf("topic %q: %w", *t.Topic, err)
+		}
+		out[*t.Topic] = describe(t)
 	}
 	for _, rc := range configs {
 		d, ok := out[rc.Name]
@@ -113,23 +125,43 @@ func (c *Client) describeTopics(ctx context.Context, names []string) (map[string
 	return out, nil
 }
 
-func describe(td kadm.TopicDetail) TopicDescription {
+// freshMetadata asks the brokers for the named topics. kadm's topic
+// listing answers from franz-go's metadata cache, which also remembers
+// "unknown topic" answers for MetadataMinAge: a topic found missing by the
+// plan-time existence check would still look missing right after
+// CreateTopic, and awaitTopic would poll, once per backoff step, until the
+// cache expired. The coalescer already shares reads, so the cache saves
+// nothing here and a direct request is both fresher and cheaper.
+func freshMetadata(ctx context.Context, kcl *kgo.Client, names []string) (*kmsg.MetadataResponse, error) {
+	req := kmsg.NewPtrMetadataRequest()
+	// Describing a topic must never create it on brokers that allow
+	// auto-creation.
+	req.AllowAutoTopicCreation = false
+	for _, name := range names {
+		t := kmsg.NewMetadataRequestTopic()
+		t.Topic = kmsg.StringPtr(name)
+		req.Topics = append(req.Topics, t)
+	}
+	return req.RequestWith(ctx, kcl)
+}
+
+func describe(t kmsg.MetadataResponseTopic) TopicDescription {
 	d := TopicDescription{
-		Name:           td.Topic,
-		Partitions:     int32(len(td.Partitions)),
-		Leaders:        make(map[int32]int32, len(td.Partitions)),
-		Replicas:       make(map[int32][]int32, len(td.Partitions)),
+		Name:           *t.Topic,
+		Partitions:     int32(len(t.Partitions)),
+		Leaders:        make(map[int32]int32, len(t.Partitions)),
+		Replicas:       make(map[int32][]int32, len(t.Partitions)),
 		DynamicConfigs: map[string]string{},
 	}
-	if td.ID != (kadm.TopicID{}) {
-		d.ID = td.ID.String()
+	if t.TopicID != ([16]byte{}) {
+		d.ID = kadm.TopicID(t.TopicID).String()
 	}
-	for p, pd := range td.Partitions {
-		d.Leaders[p] = pd.Leader
-		d.Replicas[p] = pd.Replicas
-	}
-	if p0, ok := td.Partitions[0]; ok {
-		d.ReplicationFactor = int16(len(p0.Replicas))
+	for _, p := range t.Partitions {
+		d.Leaders[p.Partition] = p.Leader
+		d.Replicas[p.Partition] = p.Replicas
+		if p.Partition == 0 {
+			d.ReplicationFactor = int16(len(p.Replicas))
+		}
 	}
 	return d
 }

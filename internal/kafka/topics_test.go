@@ -1,0 +1,115 @@
+package kafka_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
+)
+
+// requestTally counts the requests a kfake cluster receives, by key.
+type requestTally struct {
+	mu     sync.Mutex
+	counts map[int16]int
+}
+
+func (r *requestTally) get(key kmsg.Key) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.counts[int16(key)]
+}
+
+func (r *requestTally) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.counts = make(map[int16]int)
+}
+
+// tallyingCluster starts a one-broker cluster without SASL or TLS and a
+// client for it, and counts every request the broker receives without
+// changing how it answers.
+func tallyingCluster(t *testing.T) (*kfake.Cluster, *kafka.Client, *requestTally) {
+	t.Helper()
+	fake, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fake.Close)
+	tally := &requestTally{counts: make(map[int16]int)}
+	fake.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
+		fake.KeepControl()
+		tally.mu.Lock()
+		tally.counts[req.Key()]++
+		tally.mu.Unlock()
+		return nil, nil, false
+	})
+	c := kafka.NewClient(kafka.Config{BootstrapServers: fake.ListenAddrs(), Timeout: testTimeout})
+	t.Cleanup(c.Close)
+	return fake, c, tally
+}
+
+// A topic found missing and then created, by this client or anyone else,
+// must be visible to the next describe: franz-go's metadata cache
+// remembers "unknown topic" answers, and a describe served from it would
+// report the new topic missing for MetadataMinAge.
+func TestDescribeTopic_seesTopicCreatedRightAfterMissing(t *testing.T) {
+	fake, c, _ := tallyingCluster(t)
+	ctx := context.Background()
+	if _, err := c.DescribeTopic(ctx, "orders"); !errors.Is(err, kafka.ErrNotFound) {
+		t.Fatalf("DescribeTopic before creation: got %v, want ErrNotFound", err)
+	}
+
+	other, err := kgo.NewClient(kgo.SeedBrokers(fake.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := kadm.NewClient(other).CreateTopic(ctx, 3, 1, nil, "orders"); err != nil {
+		t.Fatalf("creating the topic out of band: %v", err)
+	}
+
+	d, err := c.DescribeTopic(ctx, "orders")
+	if err != nil {
+		t.Fatalf("DescribeTopic right after creation: %v", err)
+	}
+	if d.Partitions != 3 {
+		t.Errorf("Partitions = %d, want 3", d.Partitions)
+	}
+}
+
+// CreateTopic waits for the new topic to appear; after a plan-time
+// existence check it must not poll a stale cache until it expires.
+func TestCreateTopic_describesTheNewTopicOnce(t *testing.T) {
+	_, c, tally := tallyingCluster(t)
+	ctx := context.Background()
+	if _, err := c.DescribeTopic(ctx, "payments"); !errors.Is(err, kafka.ErrNotFound) {
+		t.Fatalf("DescribeTopic before creation: got %v, want ErrNotFound", err)
+	}
+
+	tally.reset()
+	d, err := c.CreateTopic(ctx, kafka.TopicSpec{
+		Name:              "payments",
+		Partitions:        2,
+		ReplicationFactor: 1,
+		Configs:           map[string]string{"retention.ms": "3600000"},
+	})
+	if err != nil {
+		t.Fatalf("CreateTopic: %v", err)
+	}
+	if d.Partitions != 2 || d.DynamicConfigs["retention.ms"] != "3600000" {
+		t.Errorf("CreateTopic returned %d partitions and configs %v, want 2 and retention.ms=3600000", d.Partitions, d.DynamicConfigs)
+	}
+	if n := tally.get(kmsg.DescribeConfigs); n != 1 {
+		t.Errorf("CreateTopic sent %d DescribeConfigs requests, want 1: it polled for a topic the cluster already had", n)
+	}
+	if n := tally.get(kmsg.CreateTopics); n != 1 {
+		t.Errorf("CreateTopic sent %d CreateTopics requests, want 1", n)
+	}
+}
