@@ -1,0 +1,89 @@
+package tenancy
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// FormatByteRate returns a byte rate for an operator to read: decimal units
+// (1 MB = 10^6 bytes) with up to two decimals, followed by the exact number
+// of bytes per second rounded to a whole byte, as in
+// "160 MB/s (160000000 B/s)". The exact figure is there so it can be pasted
+// into configuration, where byte rates are whole bytes.
+func FormatByteRate(bytesPerSecond float64) string {
+	short := shortByteRate(bytesPerSecond)
+	exact := formatNumber(math.Round(bytesPerSecond)) + " B/s"
+	if short == exact {
+		return short
+	}
+	return short + " (" + exact + ")"
+}
+
+// shortByteRate is FormatByteRate without the exact figure, for lists.
+func shortByteRate(bytesPerSecond float64) string {
+	abs := math.Abs(bytesPerSecond)
+	switch {
+	case abs >= 1e6:
+		return trimDecimals(bytesPerSecond/1e6, 2) + " MB/s"
+	case abs >= 1e3:
+		return trimDecimals(bytesPerSecond/1e3, 2) + " kB/s"
+	}
+	return formatNumber(math.Round(bytesPerSecond)) + " B/s"
+}
+
+// formatValue returns v in the unit of key, in full for the figures a
+// reviewer checks.
+func formatValue(key QuotaKey, v float64) string {
+	if key == ProducerByteRate || key == ConsumerByteRate {
+		return FormatByteRate(v)
+	}
+	return shortValue(key, v)
+}
+
+// shortValue returns v in the unit of key, briefly, for lists and formulas.
+func shortValue(key QuotaKey, v float64) string {
+	switch key {
+	case ProducerByteRate, ConsumerByteRate:
+		return shortByteRate(v)
+	case RequestPercentage:
+		return trimDecimals(v, 2) + "%"
+	case ControllerMutationRate:
+		return trimDecimals(v, 2) + " partition mutations/s"
+	case ConnectionCreationRate:
+		return trimDecimals(v, 2) + " connections/s"
+	}
+	return trimDecimals(v, 2)
+}
+
+// formatNumber prints v exactly, without an exponent.
+func formatNumber(v float64) string {
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// trimDecimals prints v with at most places decimals and no trailing zeros.
+func trimDecimals(v float64, places int) string {
+	s := strconv.FormatFloat(v, 'f', places, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		return "0"
+	}
+	return s
+}
+
+// formatRatio prints a ratio such as a headroom or an oversubscription with
+// at least minPlaces decimals, so 1 reads "1.0" and 0.2 reads "0.20".
+func formatRatio(v float64, minPlaces int) string {
+	s := formatNumber(v)
+	dot := strings.IndexByte(s, '.')
+	if dot < 0 {
+		return fmt.Sprintf("%.*f", minPlaces, v)
+	}
+	if decimals := len(s) - dot - 1; decimals < minPlaces {
+		s += strings.Repeat("0", minPlaces-decimals)
+	}
+	return s
+}
