@@ -81,7 +81,10 @@ func run(m *testing.M) int {
 		defer c.Close()
 		cluster = c
 		for k, v := range c.Env() {
-			os.Setenv(k, v)
+			if err := os.Setenv(k, v); err != nil {
+				fmt.Fprintln(os.Stderr, "acctest: setting", k+":", err)
+				return 1
+			}
 		}
 		fmt.Fprintf(os.Stderr, "acctest: embedded cluster at %s\n", strings.Join(c.BootstrapServers(), ","))
 	}

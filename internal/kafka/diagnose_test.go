@@ -281,7 +281,7 @@ func TestPing_connectErrorIsSticky(t *testing.T) {
 	// A second call must not dial and diagnose again.
 	start := time.Now()
 	second := c.Ping(context.Background())
-	if second != first {
+	if second != first { //nolint:errorlint // the very value remembered, not an equivalent error
 		t.Errorf("second Ping returned %v, want the remembered %v", second, first)
 	}
 	if elapsed := time.Since(start); elapsed > 100*time.Millisecond {

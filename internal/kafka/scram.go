@@ -9,7 +9,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 )
 
-// SCRAM mechanisms a tenant credential can use.
+// SCRAMMechanisms are the SCRAM mechanisms a tenant credential can use.
 var SCRAMMechanisms = []string{MechanismScramSHA256, MechanismScramSHA512}
 
 // MinSCRAMIterations and MaxSCRAMIterations are Kafka's bounds.
