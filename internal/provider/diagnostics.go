@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tenancy"
 )
 
 // clusterError reports a failed call to the cluster. Connection failures
@@ -112,4 +113,120 @@ func deferredChecksWarning(diags *diag.Diagnostics) {
 	diags.AddWarning("Cluster Checks Deferred",
 		"The provider's connection settings are not known until apply, so checks that read the cluster (existing topics, broker count, namespaces, capacity) "+
 			"did not run during this plan. They run again when the change is applied.")
+}
+
+// namespaceViolations reports broken namespace rules of a virtual cluster
+// or tenant, each against the attribute at fault. atApply marks checks
+// re-run when applying, which can see objects other workspaces registered
+// after the plan was made.
+func namespaceViolations(diags *diag.Diagnostics, object, name string, violations []tenancy.Violation, atApply bool) {
+	suffix := ""
+	if atApply {
+		suffix = "\n\nThis was found while applying, against the registry as it is now: another workspace may have registered the conflicting object " +
+			"after this plan was made. The earlier registration wins; nothing was changed for this " + object + "."
+	}
+	for _, v := range violations {
+		at, summary, detail := violationText(object, name, v)
+		diags.AddAttributeError(at, summary, detail+suffix)
+	}
+}
+
+// prefixAttribute is the attribute holding a prefix of the given kind; a
+// virtual cluster has one prefix for every kind.
+func prefixAttribute(object string, kind tenancy.NameKind) path.Path {
+	if object == "virtual cluster" || kind == "" {
+		return path.Root("prefix")
+	}
+	if kind == tenancy.TransactionalIDNames {
+		return path.Root("transactional_id_prefix")
+	}
+	return path.Root(string(kind) + "_prefix")
+}
+
+func violationText(object, name string, v tenancy.Violation) (path.Path, string, string) {
+	what := strings.ReplaceAll(string(v.Kind), "_", " ")
+	if what == "" {
+		what = "name"
+	}
+	at := prefixAttribute(object, v.Kind)
+	switch v.Rule {
+	case tenancy.RuleEmptyPrefix:
+		return at, "Empty Prefix", fmt.Sprintf("The %s %q has an empty %s prefix, which would own every %s on the cluster. Give it a prefix such as %q.",
+			object, name, what, what, name+".")
+	case tenancy.RuleInternalPrefix:
+		return at, "Prefix Covers Internal Topics", fmt.Sprintf("The %s prefix %q of %s %q covers %q. Names starting with '_' belong to Kafka (__consumer_offsets, "+
+			"__transaction_state) and to kafkatenant's registry, and no tenant may own them. Choose a prefix that starts with a letter or digit, such as %q.",
+			what, v.Value, object, name, v.OtherValue, name+".")
+	case tenancy.RulePrefixOverlap:
+		return at, "Overlapping Prefixes", fmt.Sprintf("The %s prefix %q of %s %q overlaps the prefix %q of %s: one is a prefix of the other, so both would own "+
+			"names such as %q and isolation would silently break. Choose a prefix that neither starts with %q nor is the start of it, for example by ending both with '.'.",
+			what, v.Value, object, name, v.OtherValue, v.Other, longer(v.Value, v.OtherValue)+"x", v.OtherValue)
+	case tenancy.RuleOutsideVirtualCluster:
+		return at, "Prefix Outside Virtual Cluster", fmt.Sprintf("The %s prefix %q of %s %q does not start with %q, the prefix of its %s. "+
+			"A tenant's names must lie inside its virtual cluster. Use a prefix such as %q, or omit it to get that default.",
+			what, v.Value, object, name, v.OtherValue, v.Other, v.OtherValue+name+".")
+	case tenancy.RulePrincipalTaken:
+		return path.Root("principal"), "Principal Already Used", fmt.Sprintf("The principal %q of %s %q already belongs to %s. "+
+			"Two tenants sharing a principal would share all their permissions. Give this tenant its own principal, or omit principal to get its default.",
+			v.Value, object, name, v.Other)
+	case tenancy.RuleUnknownVirtualCluster:
+		return path.Root("virtual_cluster"), "Virtual Cluster Not Found", fmt.Sprintf("The %s %q names virtual cluster %q, which is not in the registry. "+
+			"Create it with a kafkatenant_virtual_cluster resource first (referencing its name makes Terraform order the two), or fix the name.",
+			object, name, v.Value)
+	case tenancy.RuleSharedTopicInside:
+		return path.Root("shared_topics"), "Shared Topic Inside the Prefix", fmt.Sprintf("The shared topic %q of %s %q lies inside its own prefix %q, "+
+			"so its tenants own it already. Shared topics are for topics outside the prefix; remove it from shared_topics.", v.Value, object, name, v.OtherValue)
+	case tenancy.RuleSharedTopicInternal:
+		return path.Root("shared_topics"), "Internal Topic Cannot Be Shared", fmt.Sprintf("The topic %q is internal to Kafka or kafkatenant and cannot be shared "+
+			"with the tenants of %s %q. Remove it from shared_topics.", v.Value, object, name)
+	}
+	return at, "Namespace Rule Broken", fmt.Sprintf("%s %q breaks namespace rule %d: %+v", object, name, v.Rule, v)
+}
+
+func longer(a, b string) string {
+	if len(a) > len(b) {
+		return a
+	}
+	return b
+}
+
+// virtualClusterHasTenants refuses to destroy a virtual cluster in use.
+func virtualClusterHasTenants(diags *diag.Diagnostics, name string, tenants []tenancy.Tenant) {
+	names := make([]string, len(tenants))
+	for i, t := range tenants {
+		names[i] = fmt.Sprintf("%q", t.Name)
+	}
+	diags.AddError("Virtual Cluster Still Has Tenants",
+		fmt.Sprintf("The virtual cluster %q cannot be destroyed while tenants belong to it: %s. Destroy those tenants first, in this workspace or "+
+			"the ones that manage them, then destroy the virtual cluster. Nothing was changed.", name, strings.Join(names, ", ")))
+}
+
+// sharedTopicMissing reports a shared topic absent from the cluster.
+func sharedTopicMissing(diags *diag.Diagnostics, topic string) {
+	diags.AddAttributeError(path.Root("shared_topics"), "Shared Topic Not Found",
+		fmt.Sprintf("The shared topic %q does not exist on the cluster. Only existing topics can be shared: create it first "+
+			"(a kafkatenant_topic referenced here makes Terraform order the two), or fix the name.", topic))
+}
+
+// credentialsNeedUser reports SCRAM credentials on a non-User principal.
+func credentialsNeedUser(diags *diag.Diagnostics, principal string) {
+	diags.AddAttributeError(path.Root("credentials"), "Credentials Need a User Principal",
+		fmt.Sprintf("SCRAM credentials authenticate principals of type User, and this tenant's principal is %q. Either give the tenant a "+
+			"\"User:<name>\" principal, or remove credentials and authenticate it another way (mTLS, OAuth).", principal))
+}
+
+// tenantOwnsTopics refuses to destroy a tenant that still has topics.
+func tenantOwnsTopics(diags *diag.Diagnostics, name, prefix string, topics []string) {
+	shown := topics
+	if len(shown) > 10 {
+		shown = shown[:10]
+	}
+	more := ""
+	if len(topics) > len(shown) {
+		more = fmt.Sprintf(" and %d more", len(topics)-len(shown))
+	}
+	diags.AddError("Tenant Still Owns Topics",
+		fmt.Sprintf("The tenant %q cannot be destroyed while topics under its prefix %q exist: %s%s. Destroying it would leave them without an owner. "+
+			"Delete those topics first (destroy their kafkatenant_topic resources, here or in the workspaces that manage them), or set force_destroy = true "+
+			"to delete them, and their records, together with the tenant. Nothing was changed.", name, prefix, strings.Join(shown, ", "), more))
 }

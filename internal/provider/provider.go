@@ -46,6 +46,7 @@ type kafkatenantProvider struct {
 type providerModel struct {
 	BootstrapServers types.List   `tfsdk:"bootstrap_servers"`
 	ClientID         types.String `tfsdk:"client_id"`
+	RegistryTopic    types.String `tfsdk:"registry_topic"`
 	SASL             *saslModel   `tfsdk:"sasl"`
 	Timeout          types.String `tfsdk:"timeout"`
 	TLS              *tlsModel    `tfsdk:"tls"`
@@ -88,6 +89,13 @@ func (p *kafkatenantProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"client_id": schema.StringAttribute{
 				MarkdownDescription: "The `client.id` the provider announces to the brokers. Defaults to `" + kafka.DefaultClientID + "`. Environment: `KAFKATENANT_CLIENT_ID`.",
 				Optional:            true,
+			},
+			"registry_topic": schema.StringAttribute{
+				MarkdownDescription: "The compacted topic where kafkatenant keeps virtual-cluster and tenant records, shared by every workspace that manages the cluster. " +
+					"Created on first use. Defaults to `" + kafka.DefaultRegistryTopic + "`. Environment: `KAFKATENANT_REGISTRY_TOPIC`. " +
+					"Every workspace managing one cluster must use the same value.",
+				Optional:   true,
+				Validators: []validator.String{validators.TopicName()},
 			},
 			"sasl": schema.SingleNestedAttribute{
 				MarkdownDescription: "SASL authentication. Omit for a listener without SASL. Environment: `KAFKATENANT_SASL_MECHANISM`, `KAFKATENANT_SASL_USERNAME`, `KAFKATENANT_SASL_PASSWORD`; each fills the attribute left unset here.",
@@ -177,7 +185,9 @@ func (p *kafkatenantProvider) Configure(ctx context.Context, req provider.Config
 
 func (p *kafkatenantProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewTenantResource,
 		NewTopicResource,
+		NewVirtualClusterResource,
 	}
 }
 

@@ -13,12 +13,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/validators"
 )
 
 // Environment variables that fill provider attributes left unset.
 const (
 	envBootstrapServers   = "KAFKATENANT_BOOTSTRAP_SERVERS"
 	envClientID           = "KAFKATENANT_CLIENT_ID"
+	envRegistryTopic      = "KAFKATENANT_REGISTRY_TOPIC"
 	envTimeout            = "KAFKATENANT_TIMEOUT"
 	envSASLMechanism      = "KAFKATENANT_SASL_MECHANISM"
 	envSASLUsername       = "KAFKATENANT_SASL_USERNAME"
@@ -34,7 +36,7 @@ const (
 // hasUnknown reports whether any connection setting is unknown, as when it
 // is computed from a resource that does not exist yet.
 func (m providerModel) hasUnknown() bool {
-	values := []attr.Value{m.BootstrapServers, m.ClientID, m.Timeout}
+	values := []attr.Value{m.BootstrapServers, m.ClientID, m.RegistryTopic, m.Timeout}
 	if m.SASL != nil {
 		values = append(values, m.SASL.Mechanism, m.SASL.Username, m.SASL.Password)
 	}
@@ -84,6 +86,11 @@ func resolveConnection(m providerModel, getenv func(string) string) (kafka.Confi
 	}
 
 	cfg.ClientID = stringOr(m.ClientID, getenv(envClientID))
+	cfg.RegistryTopic = stringOr(m.RegistryTopic, getenv(envRegistryTopic))
+	if problem := validators.TopicNameProblem(cfg.RegistryTopic); cfg.RegistryTopic != "" && problem != "" {
+		diags.AddAttributeError(path.Root("registry_topic"), "Invalid Registry Topic",
+			fmt.Sprintf("The registry topic %q (from the provider block or %s) is not a legal topic name: %s.", cfg.RegistryTopic, envRegistryTopic, problem))
+	}
 
 	if t := stringOr(m.Timeout, getenv(envTimeout)); t != "" {
 		d, err := time.ParseDuration(t)

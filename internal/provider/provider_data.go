@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -12,13 +13,26 @@ import (
 // cluster is what resources need from Kafka. *kafka.Client implements it;
 // unit tests substitute fakes.
 type cluster interface {
-	Brokers(ctx context.Context) ([]int32, error)
-	CreateTopic(ctx context.Context, spec kafka.TopicSpec) (kafka.TopicDescription, error)
-	DeleteTopic(ctx context.Context, name string) error
-	DescribeTopic(ctx context.Context, name string) (kafka.TopicDescription, error)
 	AlterTopicConfigs(ctx context.Context, name string, set map[string]string, reset []string) error
+	Brokers(ctx context.Context) ([]int32, error)
+	CreateACLs(ctx context.Context, acls []kafka.ACL) error
+	CreateTopic(ctx context.Context, spec kafka.TopicSpec) (kafka.TopicDescription, error)
+	DeleteACLs(ctx context.Context, acls []kafka.ACL) error
+	DeleteRecord(ctx context.Context, kind, name string) error
+	DeleteSCRAM(ctx context.Context, user, mechanism string) error
+	DeleteTopic(ctx context.Context, name string) error
+	DescribeACLs(ctx context.Context, principal string) ([]kafka.ACL, error)
+	DescribeSCRAM(ctx context.Context, user string) ([]kafka.SCRAMCredential, error)
+	DescribeTopic(ctx context.Context, name string) (kafka.TopicDescription, error)
+	ListTopics(ctx context.Context) (map[string]int32, error)
+	PutRecord(ctx context.Context, kind, name string, spec any) (int64, error)
+	RefreshRegistry(ctx context.Context) (kafka.RegistrySnapshot, error)
+	Registry(ctx context.Context) (kafka.RegistrySnapshot, error)
+	RegistryTopic() string
 	SetPartitions(ctx context.Context, name string, total int32) error
 	SetReplicationFactor(ctx context.Context, name string, rf int16) error
+	SupportsIdempotentWriteByTopic(ctx context.Context) (bool, error)
+	UpsertSCRAM(ctx context.Context, user, mechanism string, iterations int32, password string) error
 }
 
 var _ cluster = (*kafka.Client)(nil)
@@ -34,6 +48,21 @@ type providerData struct {
 	// unknown is set when connection settings were not known at plan time;
 	// checks that need the cluster are skipped until apply.
 	unknown bool
+	// idempotent caches whether tenants need IDEMPOTENT_WRITE on the
+	// cluster.
+	idempotent idempotentACL
+	// tenantLocks serialises, per tenant, the budget check and creation of
+	// its topics within this process (Terraform creates resources in
+	// parallel).
+	tenantLocks sync.Map
+}
+
+// lockTenant takes the tenant's lock and returns its release.
+func (d *providerData) lockTenant(name string) func() {
+	mu, _ := d.tenantLocks.LoadOrStore(name, &sync.Mutex{})
+	m := mu.(*sync.Mutex)
+	m.Lock()
+	return m.Unlock
 }
 
 // providerDataFrom converts the value Configure stored, reporting the

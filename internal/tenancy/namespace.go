@@ -29,6 +29,9 @@ type VirtualCluster struct {
 	// SharedTopics are existing topics outside Prefix that its tenants may
 	// read.
 	SharedTopics []string `json:"shared_topics,omitempty"`
+	// BootstrapServers are the addresses its tenants connect to, when they
+	// differ from the ones the provider uses.
+	BootstrapServers []string `json:"bootstrap_servers,omitempty"`
 }
 
 // Tenant is a principal and the namespace it owns.

@@ -1,0 +1,497 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tenancy"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/validators"
+)
+
+var (
+	_ resource.Resource                = (*tenantResource)(nil)
+	_ resource.ResourceWithConfigure   = (*tenantResource)(nil)
+	_ resource.ResourceWithImportState = (*tenantResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*tenantResource)(nil)
+)
+
+// NewTenantResource returns the kafkatenant_tenant resource.
+func NewTenantResource() resource.Resource { return &tenantResource{} }
+
+// tenantResource manages a tenant: its registry record, SCRAM credential
+// and the prefixed ACLs of its namespace.
+type tenantResource struct {
+	data *providerData
+}
+
+// tenantModel maps kafkatenant_tenant.
+type tenantModel struct {
+	ACLBindings           types.List              `tfsdk:"acl_bindings"`
+	Budgets               *tenantBudgetsModel     `tfsdk:"budgets"`
+	ClientProperties      types.Map               `tfsdk:"client_properties"`
+	Credentials           *tenantCredentialsModel `tfsdk:"credentials"`
+	ForceDestroy          types.Bool              `tfsdk:"force_destroy"`
+	GroupPrefix           types.String            `tfsdk:"group_prefix"`
+	ID                    types.String            `tfsdk:"id"`
+	Name                  types.String            `tfsdk:"name"`
+	Principal             types.String            `tfsdk:"principal"`
+	TopicPrefix           types.String            `tfsdk:"topic_prefix"`
+	TransactionalIDPrefix types.String            `tfsdk:"transactional_id_prefix"`
+	Username              types.String            `tfsdk:"username"`
+	VirtualCluster        types.String            `tfsdk:"virtual_cluster"`
+}
+
+type tenantBudgetsModel struct {
+	MaxPartitions     types.Int64 `tfsdk:"max_partitions"`
+	MaxRetentionBytes types.Int64 `tfsdk:"max_retention_bytes"`
+	MaxTopics         types.Int64 `tfsdk:"max_topics"`
+}
+
+type tenantCredentialsModel struct {
+	Iterations        types.Int64  `tfsdk:"iterations"`
+	Mechanism         types.String `tfsdk:"mechanism"`
+	PasswordWO        types.String `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+}
+
+func (r *tenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_tenant"
+}
+
+func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	prefixAttr := func(kind string) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("The prefix of every %s the tenant owns. Defaults to the virtual cluster's prefix, then the tenant's name, then `.` "+
+				"(`london.payments.`); without a virtual cluster, the name and `.`. It must lie inside the virtual cluster's prefix and not overlap any other "+
+				"tenant's. Changing it replaces the tenant.", kind),
+			Optional:      true,
+			Computed:      true,
+			Validators:    []validator.String{validators.TopicName()},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A tenant: a principal, its SCRAM credential, the prefixes it owns for topics, consumer groups and transactional ids, " +
+			"and the prefixed ACLs that let it do everything inside its namespace and nothing outside. The plan refuses prefixes that overlap another " +
+			"tenant's or leave the virtual cluster, counting tenants created by other workspaces. The password is write-only: it never reaches state or plan output.",
+		Attributes: map[string]schema.Attribute{
+			"acl_bindings": schema.ListNestedAttribute{
+				MarkdownDescription: "The ACL bindings the tenant holds, computed: on its topic prefix " + markdownList(tenantTopicOperations) +
+					"; on its group prefix " + markdownList(tenantGroupOperations) + "; on its transactional-id prefix " + markdownList(tenantTxnOperations) +
+					"; `READ` and `DESCRIBE` on each shared topic of its virtual cluster; and `IDEMPOTENT_WRITE` on the cluster only for brokers older than " +
+					"Kafka 2.8. A binding removed outside Terraform shows in the plan and the apply restores it.",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"host":          schema.StringAttribute{Computed: true, MarkdownDescription: "The host the binding applies to; `*` is any host."},
+					"operation":     schema.StringAttribute{Computed: true, MarkdownDescription: "The operation allowed, such as `READ`."},
+					"pattern_type":  schema.StringAttribute{Computed: true, MarkdownDescription: "`PREFIXED` or `LITERAL`."},
+					"permission":    schema.StringAttribute{Computed: true, MarkdownDescription: "Always `ALLOW`."},
+					"principal":     schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant's principal."},
+					"resource_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The prefix or name of the resource."},
+					"resource_type": schema.StringAttribute{Computed: true, MarkdownDescription: "`TOPIC`, `GROUP`, `TRANSACTIONAL_ID` or `CLUSTER`."},
+				}},
+			},
+			"budgets": schema.SingleNestedAttribute{
+				MarkdownDescription: "Limits on the tenant's topics, checked when topics are planned, counting every topic under the prefix on the cluster, not only those in this state.",
+				Optional:            true,
+				Attributes: map[string]schema.Attribute{
+					"max_partitions": schema.Int64Attribute{
+						MarkdownDescription: "The most partitions the tenant's topics may have together.",
+						Optional:            true,
+						Validators:          []validator.Int64{int64validator.AtLeast(1)},
+					},
+					"max_retention_bytes": schema.Int64Attribute{
+						MarkdownDescription: "The most log the tenant may keep, in bytes before replication: the sum over its topics of `retention.bytes` times partitions. " +
+							"With this budget, every topic of the tenant must set `retention.bytes`.",
+						Optional:   true,
+						Validators: []validator.Int64{int64validator.AtLeast(1)},
+					},
+					"max_topics": schema.Int64Attribute{
+						MarkdownDescription: "The most topics the tenant may have.",
+						Optional:            true,
+						Validators:          []validator.Int64{int64validator.AtLeast(1)},
+					},
+				},
+			},
+			"client_properties": schema.MapAttribute{
+				MarkdownDescription: "Kafka client settings for the tenant's applications: `bootstrap.servers` (its virtual cluster's, if set there), " +
+					"`security.protocol`, `sasl.mechanism` and `sasl.username`. Never contains the password.",
+				ElementType: types.StringType,
+				Computed:    true,
+			},
+			"credentials": schema.SingleNestedAttribute{
+				MarkdownDescription: "The tenant's SASL/SCRAM credential. Omit it for principals authenticated otherwise (mTLS, OAuth). " +
+					"The password is write-only (Terraform 1.11 or later, OpenTofu 1.11 or later): set `password_wo` and bump `password_wo_version` to rotate it.",
+				Optional: true,
+				Attributes: map[string]schema.Attribute{
+					"iterations": schema.Int64Attribute{
+						MarkdownDescription: fmt.Sprintf("SCRAM iterations, from %d (Kafka's minimum and the default) to %d.", kafka.MinSCRAMIterations, kafka.MaxSCRAMIterations),
+						Optional:            true,
+						Computed:            true,
+						Default:             int64default.StaticInt64(kafka.MinSCRAMIterations),
+						Validators:          []validator.Int64{int64validator.Between(kafka.MinSCRAMIterations, kafka.MaxSCRAMIterations)},
+					},
+					"mechanism": schema.StringAttribute{
+						MarkdownDescription: "The SCRAM mechanism: " + markdownList(kafka.SCRAMMechanisms) + ". Defaults to `" + kafka.MechanismScramSHA512 + "`.",
+						Optional:            true,
+						Computed:            true,
+						Default:             stringdefault.StaticString(kafka.MechanismScramSHA512),
+						Validators:          []validator.String{stringvalidator.OneOf(kafka.SCRAMMechanisms...)},
+					},
+					"password_wo": schema.StringAttribute{
+						MarkdownDescription: "The password, write-only: sent to the cluster when the credential is created or `password_wo_version` changes, never stored in state or shown in plans.",
+						Required:            true,
+						WriteOnly:           true,
+						Sensitive:           true,
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(8)},
+					},
+					"password_wo_version": schema.Int64Attribute{
+						MarkdownDescription: "A number to change whenever `password_wo` changes, since Terraform cannot compare a value it does not store. " +
+							"A credential deleted outside Terraform shows as this version to be applied again.",
+						Required: true,
+					},
+				},
+			},
+			"force_destroy": schema.BoolAttribute{
+				MarkdownDescription: "Destroy the tenant even though topics under its prefix exist, deleting those topics and their records. Defaults to `false`: " +
+					"destroy is refused while the tenant owns topics.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"group_prefix": prefixAttr("consumer group"),
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The tenant's name; also the import ID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The tenant's name: 1 to 64 characters from `a-z`, `A-Z`, `0-9`, `_` and `-`. Changing it replaces the tenant.",
+				Required:            true,
+				Validators:          []validator.String{validators.ObjectName()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"principal": schema.StringAttribute{
+				MarkdownDescription: "The tenant's Kafka principal. Defaults to `User:<virtual cluster>.<name>`, or `User:<name>` without a virtual cluster. " +
+					"Two tenants cannot share a principal. Changing it replaces the tenant.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{validators.Principal()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
+			"topic_prefix":            prefixAttr("topic"),
+			"transactional_id_prefix": prefixAttr("transactional id"),
+			"username": schema.StringAttribute{
+				MarkdownDescription: "The SASL user name of a `User:` principal: the principal without `User:`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"virtual_cluster": schema.StringAttribute{
+				MarkdownDescription: "The name of the tenant's virtual cluster, if any. Reference the virtual cluster resource's `name` so that Terraform creates it first. " +
+					"Changing it replaces the tenant.",
+				Optional:      true,
+				Validators:    []validator.String{validators.ObjectName()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+		},
+	}
+}
+
+func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config tenantModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ns, _, err := r.data.loadNamespaces(ctx, true)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the registry", err)
+		return
+	}
+	t, vc := tenantSpec(plan, ns)
+	registryTopic := r.data.client.RegistryTopic()
+	if violations := ns.CheckTenant(t, registryTopic, true); len(violations) > 0 {
+		namespaceViolations(&resp.Diagnostics, "tenant", t.Name, violations, true)
+		return
+	}
+	violations, err := r.data.claim(ctx, kindTenant, t.Name, t, nil, func(earlier tenancy.Namespaces) []tenancy.Violation {
+		return earlier.CheckTenant(t, registryTopic, true)
+	})
+	if err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("register tenant %q", t.Name), err)
+		return
+	}
+	if len(violations) > 0 {
+		namespaceViolations(&resp.Diagnostics, "tenant", t.Name, violations, true)
+		return
+	}
+
+	state, err := r.grant(ctx, plan, config, t, vc)
+	// Even on failure, record what exists: the tenant is registered, so the
+	// next apply must find it in state to repair or replace it.
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	if err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("set up tenant %q", t.Name), err)
+	}
+}
+
+// grant creates the credential and ACLs of a registered tenant and returns
+// the resulting state, accurate even when it fails half-way.
+func (r *tenantResource) grant(ctx context.Context, plan, config tenantModel, t tenancy.Tenant, vc tenancy.VirtualCluster) (tenantModel, error) {
+	state := r.state(ctx, t, vc, plan.Credentials, plan.ForceDestroy, nil)
+	if config.Credentials != nil {
+		c := config.Credentials
+		err := r.data.client.UpsertSCRAM(ctx, username(t.Principal), plan.Credentials.Mechanism.ValueString(),
+			int32(plan.Credentials.Iterations.ValueInt64()), c.PasswordWO.ValueString())
+		if err != nil {
+			state.Credentials.PasswordWOVersion = types.Int64Null()
+			state.ACLBindings = aclList(ctx, nil)
+			return state, err
+		}
+	}
+	want, err := r.expectedACLs(ctx, t, vc)
+	if err != nil {
+		state.ACLBindings = aclList(ctx, nil)
+		return state, err
+	}
+	if err := r.data.client.CreateACLs(ctx, want); err != nil {
+		state.ACLBindings = aclList(ctx, nil)
+		return state, err
+	}
+	state.ACLBindings = aclList(ctx, want)
+	return state, nil
+}
+
+func (r *tenantResource) expectedACLs(ctx context.Context, t tenancy.Tenant, vc tenancy.VirtualCluster) ([]kafka.ACL, error) {
+	idempotent, err := r.data.needsClusterIdempotentWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tenantACLs(t, vc.SharedTopics, idempotent), nil
+}
+
+func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state tenantModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
+		return
+	}
+	name := state.Name.ValueString()
+	ns, _, err := r.data.loadNamespaces(ctx, false)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the registry", err)
+		return
+	}
+	t, ok := ns.Tenants[name]
+	if !ok {
+		removedOutsideTerraform(&resp.Diagnostics, "Tenant", name)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	vc := ns.VirtualClusters[t.VirtualCluster]
+	want, err := r.expectedACLs(ctx, t, vc)
+	if err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("read the ACLs of tenant %q", name), err)
+		return
+	}
+	live, err := r.data.client.DescribeACLs(ctx, t.Principal)
+	if err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("read the ACLs of tenant %q", name), err)
+		return
+	}
+	imported, diags := req.Private.GetKey(ctx, importedKey)
+	resp.Diagnostics.Append(diags...)
+	creds, err := r.readCredentials(ctx, t, state.Credentials, imported != nil)
+	if err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("read the credential of tenant %q", name), err)
+		return
+	}
+	forceDestroy := state.ForceDestroy
+	if forceDestroy.IsNull() {
+		forceDestroy = types.BoolValue(false)
+	}
+	// Only the bindings the cluster still holds go to state, so a binding
+	// removed outside Terraform shows in the plan as one to restore.
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, t, vc, creds, forceDestroy, present(want, live)))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
+}
+
+// readCredentials reports the credential as the cluster holds it. A
+// credential missing for the configured mechanism comes back with a null
+// password_wo_version, which the plan then shows as to be applied.
+func (r *tenantResource) readCredentials(ctx context.Context, t tenancy.Tenant, prior *tenantCredentialsModel, adopt bool) (*tenantCredentialsModel, error) {
+	if prior == nil && !adopt {
+		return nil, nil
+	}
+	user := username(t.Principal)
+	if user == "" {
+		return prior, nil
+	}
+	live, err := r.data.client.DescribeSCRAM(ctx, user)
+	if err != nil && !errors.Is(err, kafka.ErrNotFound) {
+		return nil, err
+	}
+	if prior == nil {
+		// Import: adopt whatever credential exists; the password cannot be
+		// read back, so its version stays unknown to Terraform (null).
+		if len(live) == 0 {
+			return nil, nil
+		}
+		return &tenantCredentialsModel{Mechanism: types.StringValue(live[0].Mechanism), Iterations: types.Int64Value(int64(live[0].Iterations)),
+			PasswordWO: types.StringNull(), PasswordWOVersion: types.Int64Null()}, nil
+	}
+	out := *prior
+	out.PasswordWO = types.StringNull()
+	for _, c := range live {
+		if c.Mechanism == prior.Mechanism.ValueString() {
+			out.Iterations = types.Int64Value(int64(c.Iterations))
+			return &out, nil
+		}
+	}
+	out.PasswordWOVersion = types.Int64Null()
+	return &out, nil
+}
+
+func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state, config tenantModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ns, _, err := r.data.loadNamespaces(ctx, true)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the registry", err)
+		return
+	}
+	t, vc := tenantSpec(plan, ns)
+	if _, err := r.data.client.PutRecord(ctx, kindTenant, t.Name, t); err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("update tenant %q in the registry", t.Name), err)
+		return
+	}
+	creds, err := r.updateCredentials(ctx, t, state.Credentials, plan.Credentials, config.Credentials)
+	if err != nil {
+		// What the cluster holds is unsure; keep the prior credential state
+		// so the next plan compares against the cluster again.
+		resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, t, vc, state.Credentials, plan.ForceDestroy, aclsFromList(ctx, state.ACLBindings)))...)
+		clusterError(&resp.Diagnostics, fmt.Sprintf("update the credential of tenant %q", t.Name), err)
+		return
+	}
+	want, err := r.expectedACLs(ctx, t, vc)
+	if err == nil {
+		err = r.data.client.CreateACLs(ctx, want)
+	}
+	if err == nil {
+		err = r.data.client.DeleteACLs(ctx, missing(aclsFromList(ctx, state.ACLBindings), want))
+	}
+	if err != nil {
+		resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, t, vc, creds, plan.ForceDestroy, aclsFromList(ctx, state.ACLBindings)))...)
+		clusterError(&resp.Diagnostics, fmt.Sprintf("update the ACLs of tenant %q", t.Name), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, t, vc, creds, plan.ForceDestroy, want))...)
+}
+
+// updateCredentials applies a credential change: a new password version, a
+// repair of a credential deleted outside Terraform, new iterations, a new
+// mechanism (the old one's credential is removed), or removal.
+func (r *tenantResource) updateCredentials(ctx context.Context, t tenancy.Tenant, before, after, config *tenantCredentialsModel) (*tenantCredentialsModel, error) {
+	user := username(t.Principal)
+	switch {
+	case after == nil && before == nil:
+		return nil, nil
+	case after == nil:
+		return nil, r.data.client.DeleteSCRAM(ctx, user, before.Mechanism.ValueString())
+	}
+	changed := before == nil || !before.PasswordWOVersion.Equal(after.PasswordWOVersion) ||
+		!before.Mechanism.Equal(after.Mechanism) || !before.Iterations.Equal(after.Iterations)
+	if changed {
+		if err := r.data.client.UpsertSCRAM(ctx, user, after.Mechanism.ValueString(), int32(after.Iterations.ValueInt64()), config.PasswordWO.ValueString()); err != nil {
+			return nil, err
+		}
+	}
+	if before != nil && !before.Mechanism.Equal(after.Mechanism) {
+		if err := r.data.client.DeleteSCRAM(ctx, user, before.Mechanism.ValueString()); err != nil {
+			return nil, err
+		}
+	}
+	out := *after
+	out.PasswordWO = types.StringNull()
+	return &out, nil
+}
+
+func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state tenantModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name, prefix := state.Name.ValueString(), state.TopicPrefix.ValueString()
+	owned, err := r.topicsUnder(ctx, prefix)
+	if err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("list the topics of tenant %q", name), err)
+		return
+	}
+	if len(owned) > 0 && !state.ForceDestroy.ValueBool() {
+		tenantOwnsTopics(&resp.Diagnostics, name, prefix, owned)
+		return
+	}
+	for _, topic := range owned {
+		if err := r.data.client.DeleteTopic(ctx, topic); err != nil && !errors.Is(err, kafka.ErrNotFound) {
+			clusterError(&resp.Diagnostics, fmt.Sprintf("delete topic %q of tenant %q (force_destroy)", topic, name), err)
+			return
+		}
+	}
+	if err := r.data.client.DeleteACLs(ctx, aclsFromList(ctx, state.ACLBindings)); err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("delete the ACLs of tenant %q", name), err)
+		return
+	}
+	if c := state.Credentials; c != nil {
+		if err := r.data.client.DeleteSCRAM(ctx, username(state.Principal.ValueString()), c.Mechanism.ValueString()); err != nil {
+			clusterError(&resp.Diagnostics, fmt.Sprintf("delete the credential of tenant %q", name), err)
+			return
+		}
+	}
+	// The record goes last, so that a failure above leaves the tenant
+	// registered and the next destroy finds everything to remove.
+	if err := r.data.client.DeleteRecord(ctx, kindTenant, name); err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("remove tenant %q from the registry", name), err)
+	}
+}
+
+// topicsUnder lists the cluster's topics that start with prefix, sorted.
+func (r *tenantResource) topicsUnder(ctx context.Context, prefix string) ([]string, error) {
+	all, err := r.data.client.ListTopics(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return namesWithPrefix(all, prefix), nil
+}
+
+func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	// Read adopts the existing credential, if any, on the first refresh.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte(`true`))...)
+}

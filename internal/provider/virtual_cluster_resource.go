@@ -1,0 +1,320 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tenancy"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/validators"
+)
+
+var (
+	_ resource.Resource                = (*virtualClusterResource)(nil)
+	_ resource.ResourceWithConfigure   = (*virtualClusterResource)(nil)
+	_ resource.ResourceWithImportState = (*virtualClusterResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*virtualClusterResource)(nil)
+)
+
+// NewVirtualClusterResource returns the kafkatenant_virtual_cluster resource.
+func NewVirtualClusterResource() resource.Resource { return &virtualClusterResource{} }
+
+// virtualClusterResource manages a virtual cluster's registry record and
+// the shared-topic grants of its tenants.
+type virtualClusterResource struct {
+	data *providerData
+}
+
+// virtualClusterModel maps kafkatenant_virtual_cluster.
+type virtualClusterModel struct {
+	BootstrapServers types.List   `tfsdk:"bootstrap_servers"`
+	ClientProperties types.Map    `tfsdk:"client_properties"`
+	ID               types.String `tfsdk:"id"`
+	Name             types.String `tfsdk:"name"`
+	Prefix           types.String `tfsdk:"prefix"`
+	SharedTopics     types.Set    `tfsdk:"shared_topics"`
+}
+
+func (r *virtualClusterResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_virtual_cluster"
+}
+
+func (r *virtualClusterResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A virtual cluster: a logical cluster carved out of the physical one, Kafka-native (no proxy). " +
+			"All its tenants live under its prefix, which no other virtual cluster or tenant may overlap. " +
+			"It is recorded in the provider's registry topic, so plans in other workspaces see it. " +
+			"Destroying it is refused while tenants still belong to it.",
+		Attributes: map[string]schema.Attribute{
+			"bootstrap_servers": schema.ListAttribute{
+				MarkdownDescription: "Broker addresses the tenants connect to, as `host:port`, when they differ from the provider's own " +
+					"(a separate client listener, say). Defaults to the provider's `bootstrap_servers`.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators:  []validator.List{validators.HostPorts()},
+			},
+			"client_properties": schema.MapAttribute{
+				MarkdownDescription: "Kafka client settings to hand to the virtual cluster's teams: `bootstrap.servers`, `security.protocol` and, " +
+					"when the provider uses SASL, `sasl.mechanism`. Never contains a password.",
+				ElementType: types.StringType,
+				Computed:    true,
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The virtual cluster's name; also the import ID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The virtual cluster's name: 1 to 64 characters from `a-z`, `A-Z`, `0-9`, `_` and `-`. Changing it replaces the virtual cluster.",
+				Required:            true,
+				Validators:          []validator.String{validators.ObjectName()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"prefix": schema.StringAttribute{
+				MarkdownDescription: "The prefix of every topic, consumer group and transactional id of its tenants. Defaults to the name followed by `.`. " +
+					"It must not overlap another virtual cluster's prefix or a tenant's outside this virtual cluster, and must not start with `_`. " +
+					"Changing it replaces the virtual cluster.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{validators.TopicName()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
+			"shared_topics": schema.SetAttribute{
+				MarkdownDescription: "Existing topics outside the prefix that every tenant of this virtual cluster may read (READ and DESCRIBE, literal), " +
+					"the way gateway products map one topic into several virtual clusters. Tenants cannot write them.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(validators.TopicName())},
+			},
+		},
+	}
+}
+
+func (r *virtualClusterResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *virtualClusterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan virtualClusterModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	vc := virtualClusterSpec(ctx, plan)
+	if !r.sharedTopicsExist(ctx, vc.SharedTopics, &resp.Diagnostics) {
+		return
+	}
+	registryTopic := r.data.client.RegistryTopic()
+	violations, err := r.data.claim(ctx, kindVirtualCluster, vc.Name, vc, nil, func(ns tenancy.Namespaces) []tenancy.Violation {
+		return ns.CheckVirtualCluster(vc, registryTopic)
+	})
+	if err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("register virtual cluster %q", vc.Name), err)
+		return
+	}
+	if len(violations) > 0 {
+		namespaceViolations(&resp.Diagnostics, "virtual cluster", vc.Name, violations, true)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, vc))...)
+}
+
+func (r *virtualClusterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state virtualClusterModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
+		return
+	}
+	name := state.Name.ValueString()
+	ns, _, err := r.data.loadNamespaces(ctx, false)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the registry", err)
+		return
+	}
+	vc, ok := ns.VirtualClusters[name]
+	if !ok {
+		removedOutsideTerraform(&resp.Diagnostics, "Virtual Cluster", name)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, vc))...)
+}
+
+func (r *virtualClusterResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state virtualClusterModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	before, after := virtualClusterSpec(ctx, state), virtualClusterSpec(ctx, plan)
+	if !r.sharedTopicsExist(ctx, after.SharedTopics, &resp.Diagnostics) {
+		return
+	}
+	if _, err := r.data.client.PutRecord(ctx, kindVirtualCluster, after.Name, after); err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("update virtual cluster %q in the registry", after.Name), err)
+		return
+	}
+	// The record is written first: if granting fails, the next apply sees
+	// the tenants' missing grants as drift and repairs them.
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, after))...)
+	if err := r.regrantSharedTopics(ctx, before, after); err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("update the shared-topic grants of virtual cluster %q", after.Name), err)
+	}
+}
+
+// regrantSharedTopics gives every tenant of the virtual cluster read access
+// to newly shared topics and takes it away from topics no longer shared.
+func (r *virtualClusterResource) regrantSharedTopics(ctx context.Context, before, after tenancy.VirtualCluster) error {
+	added, removed := diffStrings(before.SharedTopics, after.SharedTopics)
+	if len(added) == 0 && len(removed) == 0 {
+		return nil
+	}
+	ns, _, err := r.data.loadNamespaces(ctx, true)
+	if err != nil {
+		return err
+	}
+	var grant, revoke []kafka.ACL
+	for _, t := range ns.TenantsOf(after.Name) {
+		grant = append(grant, sharedTopicACLs(t.Principal, added)...)
+		revoke = append(revoke, sharedTopicACLs(t.Principal, removed)...)
+	}
+	if err := r.data.client.CreateACLs(ctx, grant); err != nil {
+		return err
+	}
+	return r.data.client.DeleteACLs(ctx, revoke)
+}
+
+func (r *virtualClusterResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state virtualClusterModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.Name.ValueString()
+	// Checked at apply, not plan: when a whole configuration is destroyed,
+	// its tenants go first and are gone by now.
+	ns, _, err := r.data.loadNamespaces(ctx, true)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the registry", err)
+		return
+	}
+	if tenants := ns.TenantsOf(name); len(tenants) > 0 {
+		virtualClusterHasTenants(&resp.Diagnostics, name, tenants)
+		return
+	}
+	if err := r.data.client.DeleteRecord(ctx, kindVirtualCluster, name); err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("remove virtual cluster %q from the registry", name), err)
+	}
+}
+
+func (r *virtualClusterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+func (r *virtualClusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan virtualClusterModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.Name.IsUnknown() {
+		return
+	}
+	if plan.Prefix.IsUnknown() {
+		var config virtualClusterModel
+		resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+		if config.Prefix.IsNull() {
+			plan.Prefix = types.StringValue(tenancy.DefaultPrefix("", plan.Name.ValueString()))
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("prefix"), plan.Prefix)...)
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.Name)...)
+	if r.data == nil {
+		return
+	}
+	if !plan.BootstrapServers.IsUnknown() {
+		props := clientProperties(r.data.connection, listOfStrings(ctx, plan.BootstrapServers), r.data.connectionMechanism())
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("client_properties"), props)...)
+	}
+	if !r.data.canReachCluster() {
+		deferredChecksWarning(&resp.Diagnostics)
+		return
+	}
+	if plan.Prefix.IsUnknown() || plan.SharedTopics.IsUnknown() {
+		return
+	}
+	vc := virtualClusterSpec(ctx, plan)
+	if !r.sharedTopicsExist(ctx, vc.SharedTopics, &resp.Diagnostics) {
+		return
+	}
+	ns, _, err := r.data.loadNamespaces(ctx, false)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the registry", err)
+		return
+	}
+	violations := without(ns, kindVirtualCluster, vc.Name).CheckVirtualCluster(vc, r.data.client.RegistryTopic())
+	namespaceViolations(&resp.Diagnostics, "virtual cluster", vc.Name, violations, false)
+}
+
+// sharedTopicsExist reports, as attribute errors, shared topics missing
+// from the cluster.
+func (r *virtualClusterResource) sharedTopicsExist(ctx context.Context, topics []string, diags *diag.Diagnostics) bool {
+	ok := true
+	for _, topic := range topics {
+		_, err := r.data.client.DescribeTopic(ctx, topic)
+		switch {
+		case errors.Is(err, kafka.ErrNotFound):
+			sharedTopicMissing(diags, topic)
+			ok = false
+		case err != nil:
+			clusterError(diags, fmt.Sprintf("check shared topic %q", topic), err)
+			return false
+		}
+	}
+	return ok
+}
+
+// state builds the resource state from a registry record.
+func (r *virtualClusterResource) state(ctx context.Context, vc tenancy.VirtualCluster) virtualClusterModel {
+	m := virtualClusterModel{
+		ID:               types.StringValue(vc.Name),
+		Name:             types.StringValue(vc.Name),
+		Prefix:           types.StringValue(vc.Prefix),
+		BootstrapServers: types.ListNull(types.StringType),
+		SharedTopics:     types.SetNull(types.StringType),
+	}
+	if len(vc.BootstrapServers) > 0 {
+		m.BootstrapServers, _ = types.ListValueFrom(ctx, types.StringType, vc.BootstrapServers)
+	}
+	if len(vc.SharedTopics) > 0 {
+		m.SharedTopics, _ = types.SetValueFrom(ctx, types.StringType, vc.SharedTopics)
+	}
+	m.ClientProperties = clientProperties(r.data.connection, vc.BootstrapServers, r.data.connectionMechanism())
+	return m
+}
+
+// virtualClusterSpec builds the registry record from a plan or state.
+func virtualClusterSpec(ctx context.Context, m virtualClusterModel) tenancy.VirtualCluster {
+	vc := tenancy.VirtualCluster{
+		Name:             m.Name.ValueString(),
+		Prefix:           m.Prefix.ValueString(),
+		SharedTopics:     setOfStrings(ctx, m.SharedTopics),
+		BootstrapServers: listOfStrings(ctx, m.BootstrapServers),
+	}
+	slices.Sort(vc.SharedTopics)
+	return vc
+}
