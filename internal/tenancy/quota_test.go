@@ -76,21 +76,27 @@ func TestValidateQuota(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := ValidateQuota(tt.entity, tt.values)
-			if tt.want == nil {
-				if err != nil {
-					t.Errorf("ValidateQuota() = %v, want nil", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("ValidateQuota() = nil, want an error containing %q", tt.want)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("ValidateQuota() = %q, want it to contain %q", err, w)
-				}
-			}
+			checkError(t, "ValidateQuota()", ValidateQuota(tt.entity, tt.values), tt.want)
 		})
+	}
+}
+
+// checkError expects err to be nil when want is nil, and otherwise to
+// contain every entry of want.
+func checkError(t *testing.T, call string, err error, want []string) {
+	t.Helper()
+	if want == nil {
+		if err != nil {
+			t.Errorf("%s = %v, want nil", call, err)
+		}
+		return
+	}
+	if err == nil {
+		t.Fatalf("%s = nil, want an error containing %q", call, want)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("%s = %q, want it to contain %q", call, err, w)
+		}
 	}
 }
