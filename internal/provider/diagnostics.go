@@ -230,3 +230,60 @@ func tenantOwnsTopics(diags *diag.Diagnostics, name, prefix string, topics []str
 			"Delete those topics first (destroy their kafkatenant_topic resources, here or in the workspaces that manage them), or set force_destroy = true "+
 			"to delete them, and their records, together with the tenant. Nothing was changed.", name, prefix, strings.Join(shown, ", "), more))
 }
+
+// aclImportIDError reports an import ID that is not a binding.
+func aclImportIDError(diags *diag.Diagnostics, id string, err error) {
+	diags.AddError("Invalid Import ID",
+		fmt.Sprintf("The import ID %q is not an ACL binding: %s. Write it as resource_type|pattern_type|resource_name|principal|host|operation|permission, "+
+			"for example \"TOPIC|LITERAL|orders|User:CN=app,OU=eu|*|READ|ALLOW\". Principals keep their ':' and ','; write a '|' inside a field as %%7C and a '%%' as %%25.", id, err))
+}
+
+// aclEnumError reports a value that is not one of Kafka's enums.
+func aclEnumError(diags *diag.Diagnostics, attribute, value string, allowed []string) {
+	diags.AddAttributeError(path.Root(attribute), "Invalid ACL "+titleWords(attribute),
+		fmt.Sprintf("%q is not a Kafka ACL %s. Use one of %s (any case).", value, strings.ReplaceAll(attribute, "_", " "), strings.Join(allowed, ", ")))
+}
+
+// aclClusterNameError reports a CLUSTER binding on another name.
+func aclClusterNameError(diags *diag.Diagnostics, name string) {
+	diags.AddAttributeError(path.Root("resource_name"), "Invalid Cluster Resource Name",
+		fmt.Sprintf("A CLUSTER binding is always on the resource named %q, not %q. Set resource_name = %q.", kafka.ClusterResourceName, name, kafka.ClusterResourceName))
+}
+
+// aclClusterPatternError reports a prefixed CLUSTER binding.
+func aclClusterPatternError(diags *diag.Diagnostics) {
+	diags.AddAttributeError(path.Root("pattern_type"), "Invalid Cluster Pattern Type",
+		"A CLUSTER binding must use pattern_type LITERAL: there is only one cluster resource. Remove pattern_type or set it to LITERAL.")
+}
+
+// crossTenantError refuses a binding that silently crosses namespaces.
+func crossTenantError(diags *diag.Diagnostics, b kafka.ACL, crossings []crossing, atApply bool) {
+	for _, c := range crossings {
+		detail := fmt.Sprintf("The ACL %s lets %s into the namespace of %s. A grant that crosses tenant namespaces must be explicit: "+
+			"if this sharing is intended, set cross_tenant = true on this binding; otherwise bind a resource inside the principal's own namespace.",
+			b.String(), c.from, c.into)
+		if atApply {
+			detail += "\n\nThis was found while applying: the owning tenant was registered after the plan was made. Nothing was changed."
+		}
+		diags.AddAttributeError(path.Root("cross_tenant"), "Cross-Tenant Grant Not Marked", detail)
+	}
+}
+
+// crossTenantUnneeded warns about cross_tenant on a binding that crosses
+// nothing, so the flag keeps its meaning in reviews.
+func crossTenantUnneeded(diags *diag.Diagnostics, b kafka.ACL) {
+	diags.AddAttributeWarning(path.Root("cross_tenant"), "Cross-Tenant Flag Not Needed",
+		fmt.Sprintf("The ACL %s does not let one tenant into another's namespace, so cross_tenant = true is not needed. Remove it so that the flag, "+
+			"when reviewers see it, always marks a real crossing.", b.String()))
+}
+
+// titleWords turns "pattern_type" into "Pattern Type".
+func titleWords(s string) string {
+	words := strings.Split(s, "_")
+	for i, w := range words {
+		if w != "" {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+	}
+	return strings.Join(words, " ")
+}

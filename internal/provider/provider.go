@@ -185,6 +185,7 @@ func (p *kafkatenantProvider) Configure(ctx context.Context, req provider.Config
 
 func (p *kafkatenantProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewACLResource,
 		NewTenantResource,
 		NewTopicResource,
 		NewVirtualClusterResource,
