@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -22,10 +23,10 @@ import (
 const probeTimeout = 3 * time.Second
 
 // diagnose explains err, a failure of the first request to the cluster, by
-// probing the first bootstrap server with raw protocol exchanges: can a TCP
-// connection be opened, does the listener speak TLS or plaintext, which SASL
-// mechanisms does it enable. It returns a *ConnectError whenever a probe
-// explains the failure, and err wrapped as ConnectUnknown otherwise.
+// probing the first reachable bootstrap server with raw protocol exchanges:
+// can a TCP connection be opened, does the listener speak TLS or plaintext,
+// which SASL mechanisms does it enable. It returns a *ConnectError whenever
+// a probe explains the failure, and err wrapped as ConnectUnknown otherwise.
 //
 // The probes exist because several servers, kfake among them, close the
 // connection on a failed authentication instead of answering with an error,
@@ -35,8 +36,7 @@ func diagnose(ctx context.Context, cfg Config, err error) error {
 	if errors.As(err, &ce) {
 		return err
 	}
-	addr := cfg.BootstrapServers[0]
-	base := &ConnectError{Addr: addr, Err: err}
+	base := &ConnectError{Addr: cfg.BootstrapServers[0], Err: err}
 	if cfg.SASL != nil {
 		base.Mechanism, base.Username = cfg.SASL.Mechanism, cfg.SASL.Username
 	}
@@ -48,12 +48,14 @@ func diagnose(ctx context.Context, cfg Config, err error) error {
 	ctx, cancel := context.WithTimeout(ctx, 4*probeTimeout)
 	defer cancel()
 
-	raw, dialErr := (&net.Dialer{Timeout: probeTimeout}).DialContext(ctx, "tcp", addr)
+	// A seed that is down (a broker in maintenance) must not hide why the
+	// live ones refused: probe the first seed that accepts a connection.
+	addr, dialErr := firstReachable(ctx, cfg.BootstrapServers)
 	if dialErr != nil {
-		base.Kind, base.Err = ConnectUnreachable, dialErr
+		base.Kind, base.Addr, base.Err = ConnectUnreachable, strings.Join(cfg.BootstrapServers, ", "), dialErr
 		return base
 	}
-	_ = raw.Close()
+	base.Addr = addr
 
 	speaksPlain := probePlaintext(ctx, addr)
 	if cfg.tlsEnabled() {
@@ -87,6 +89,21 @@ func diagnose(ctx context.Context, cfg Config, err error) error {
 		base.Kind, base.EnabledMechanisms = ConnectSASLAuth, enabled
 	}
 	return base
+}
+
+// firstReachable returns the first address that accepts a TCP connection,
+// or every dial error when none does.
+func firstReachable(ctx context.Context, addrs []string) (string, error) {
+	var errs []error
+	for _, addr := range addrs {
+		conn, err := (&net.Dialer{Timeout: probeTimeout}).DialContext(ctx, "tcp", addr)
+		if err == nil {
+			_ = conn.Close()
+			return addr, nil
+		}
+		errs = append(errs, err)
+	}
+	return "", errors.Join(errs...)
 }
 
 // isTLSError reports whether err came from the TLS layer: a bad record, an

@@ -298,3 +298,29 @@ func TestPing_invalidConfigNeedsNoBroker(t *testing.T) {
 		t.Fatalf("Ping without bootstrap servers = %v, want the configuration error", err)
 	}
 }
+
+// A dead first seed must not hide the real failure at the live ones.
+func TestPing_explainsAtTheFirstReachableSeed(t *testing.T) {
+	t.Parallel()
+	dead, live := closedPort(t), startCluster(t, nil)
+	sasl := goodSASL()
+	sasl.Password = "not-the-password-3b7e"
+	err := ping(t, kafka.Config{BootstrapServers: []string{dead, live}, SASL: sasl})
+	wantKind(t, err, kafka.ConnectSASLAuth, live)
+
+	if err := ping(t, kafka.Config{BootstrapServers: []string{dead, live}, SASL: goodSASL()}); err != nil {
+		t.Errorf("Ping with one dead seed and good credentials: %v", err)
+	}
+}
+
+func TestPing_unreachableNamesEverySeed(t *testing.T) {
+	t.Parallel()
+	first, second := closedPort(t), closedPort(t)
+	err := ping(t, kafka.Config{BootstrapServers: []string{first, second}})
+	ce := wantKind(t, err, kafka.ConnectUnreachable, first+", "+second)
+	for _, seed := range []string{first, second} {
+		if !strings.Contains(errors.Unwrap(ce).Error(), "dial tcp "+seed) {
+			t.Errorf("error %q does not give the dial error of %s", ce.Error(), seed)
+		}
+	}
+}

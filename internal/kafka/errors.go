@@ -48,7 +48,8 @@ const (
 type ConnectError struct {
 	// Kind is the failure class.
 	Kind ConnectErrorKind
-	// Addr is the broker address that was probed.
+	// Addr is the broker address that was probed; for ConnectUnreachable,
+	// every bootstrap address, comma-separated.
 	Addr string
 	// Mechanism and Username are the configured SASL settings, if any.
 	Mechanism string
