@@ -13,11 +13,14 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
 )
@@ -94,19 +97,19 @@ func startCluster(t *testing.T, serverTLS *tls.Config) string {
 	if serverTLS != nil {
 		opts = append(opts, kfake.TLS(serverTLS))
 	}
-	return startKfake(t, opts...)
+	return startKfake(t, opts...).ListenAddrs()[0]
 }
 
-// startKfake starts a one-broker kfake cluster with opts and returns its
-// address; without opts the listener has neither SASL nor TLS.
-func startKfake(t *testing.T, opts ...kfake.Opt) string {
+// startKfake starts a one-broker kfake cluster with opts; without opts the
+// listener has neither SASL nor TLS.
+func startKfake(t *testing.T, opts ...kfake.Opt) *kfake.Cluster {
 	t.Helper()
 	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(1)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	return c.ListenAddrs()[0]
+	return c
 }
 
 // closedPort returns a loopback address nothing listens on.
@@ -203,7 +206,7 @@ func TestPing_unreachable(t *testing.T) {
 
 func TestPing_tlsToPlaintext(t *testing.T) {
 	t.Parallel()
-	addr := startKfake(t)
+	addr := startKfake(t).ListenAddrs()[0]
 	err := ping(t, kafka.Config{
 		BootstrapServers: []string{addr},
 		TLS:              &kafka.TLSConfig{Enabled: true, InsecureSkipVerify: true},
@@ -258,6 +261,39 @@ func TestPing_saslRejected(t *testing.T) {
 				t.Errorf("error %q does not name the user", err)
 			}
 		})
+	}
+}
+
+// Real brokers answer a handshake for a mechanism they do not enable with
+// UNSUPPORTED_SASL_MECHANISM and the list they do enable. kfake accepts
+// every mechanism, so the test makes its handshake behave like a broker
+// that enables SCRAM-SHA-512 alone.
+func TestPing_saslMechanismNotEnabled(t *testing.T) {
+	t.Parallel()
+	c := startKfake(t, kfake.EnableSASL(), kfake.Superuser(kafka.MechanismScramSHA512, testUser, testPassword))
+	c.ControlKey(kmsg.SASLHandshake.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		hs := req.(*kmsg.SASLHandshakeRequest)
+		if hs.Mechanism == kafka.MechanismScramSHA512 {
+			return nil, nil, false
+		}
+		resp := hs.ResponseKind().(*kmsg.SASLHandshakeResponse)
+		resp.ErrorCode = kerr.UnsupportedSaslMechanism.Code
+		resp.SupportedMechanisms = []string{kafka.MechanismScramSHA512}
+		return resp, nil, true
+	})
+	addr := c.ListenAddrs()[0]
+	sasl := goodSASL()
+	sasl.Mechanism = kafka.MechanismPlain
+	err := ping(t, kafka.Config{BootstrapServers: []string{addr}, SASL: sasl})
+	ce := wantKind(t, err, kafka.ConnectSASLMechanism, addr)
+	if !slices.Equal(ce.EnabledMechanisms, []string{kafka.MechanismScramSHA512}) {
+		t.Errorf("EnabledMechanisms = %v, want [%s]", ce.EnabledMechanisms, kafka.MechanismScramSHA512)
+	}
+
+	// The broker still accepts the mechanism it enables.
+	if err := ping(t, kafka.Config{BootstrapServers: []string{addr}, SASL: goodSASL()}); err != nil {
+		t.Errorf("Ping with the enabled mechanism: %v", err)
 	}
 }
 
