@@ -287,3 +287,60 @@ func titleWords(s string) string {
 	}
 	return strings.Join(words, " ")
 }
+
+// topicOutsideTenant reports a tenant's topic named outside its prefix.
+func topicOutsideTenant(diags *diag.Diagnostics, name string, t tenancy.Tenant) {
+	prefix := t.Prefixes[tenancy.TopicNames]
+	diags.AddAttributeError(path.Root("name"), "Topic Outside Tenant Namespace",
+		fmt.Sprintf("The topic %q belongs to tenant %q, whose topics must start with %q. A topic outside the prefix would escape the tenant's ACLs "+
+			"and budgets. Name it %q (provider::kafkatenant::topic_name(%q, %q) composes such names), or give it the tenant that owns that name.",
+			name, t.Name, prefix, tenancy.SuggestTopicName(prefix, name), prefix, tenancy.SuggestTopicName("", name)))
+}
+
+// topicInsideTenant reports a topic in a tenant's namespace that does not
+// say it belongs to that tenant.
+func topicInsideTenant(diags *diag.Diagnostics, name string, owner tenancy.Tenant) {
+	diags.AddAttributeError(path.Root("tenant"), "Topic Inside a Tenant Namespace",
+		fmt.Sprintf("The topic %q lies inside the topic prefix %q of tenant %q but does not name a tenant, so the tenant's budgets would not count it. "+
+			"Set tenant = %q, or choose a name outside every tenant's prefix.", name, owner.Prefixes[tenancy.TopicNames], owner.Name, owner.Name))
+}
+
+// topicTenantNotFound reports a topic whose tenant is not registered.
+func topicTenantNotFound(diags *diag.Diagnostics, name, tenant string) {
+	diags.AddAttributeError(path.Root("tenant"), "Tenant Not Found",
+		fmt.Sprintf("The topic %q names tenant %q, which is not in the registry. Create the tenant first (referencing the kafkatenant_tenant resource's "+
+			"name makes Terraform order the two), or fix the name. Nothing was changed.", name, tenant))
+}
+
+// budgetExceeded reports a topic that would exceed its tenant's budget.
+func budgetExceeded(diags *diag.Diagnostics, name string, t tenancy.Tenant, v tenancy.BudgetViolation) {
+	diags.AddError("Tenant Budget Exceeded", budgetText(name, t, v)+" Nothing was changed.")
+}
+
+// budgetExceededConcurrently reports a budget found exceeded right after
+// creating a topic, because other topics were created at the same moment.
+func budgetExceededConcurrently(diags *diag.Diagnostics, name string, t tenancy.Tenant, v tenancy.BudgetViolation) {
+	diags.AddError("Tenant Budget Exceeded",
+		budgetText(name, t, v)+" This was found right after creating the topic: another workspace created topics for the same tenant at the same moment. "+
+			"The topic was deleted again, so the budget holds.")
+}
+
+func budgetText(name string, t tenancy.Tenant, v tenancy.BudgetViolation) string {
+	switch v.Budget {
+	case tenancy.BudgetTopics:
+		return fmt.Sprintf("Tenant %q may have %d topics (budgets.max_topics) and already has %d under %q, so topic %q would be one too many. "+
+			"Delete a topic of the tenant or raise budgets.max_topics.", t.Name, v.Limit, v.Used, t.Prefixes[tenancy.TopicNames], name)
+	case tenancy.BudgetPartitions:
+		return fmt.Sprintf("Tenant %q may have %d partitions (budgets.max_partitions); its other topics have %d and topic %q asks for %d, %d in all. "+
+			"Lower partitions or raise budgets.max_partitions.", t.Name, v.Limit, v.Used, name, v.Requested, v.Used+v.Requested)
+	default:
+		if len(v.Unlimited) > 0 {
+			return fmt.Sprintf("Tenant %q may keep %d bytes of log (budgets.max_retention_bytes: retention.bytes times partitions over its topics), "+
+				"but these topics set no retention.bytes and can grow without bound: %s. Set config \"retention.bytes\" on them.",
+				t.Name, v.Limit, strings.Join(v.Unlimited, ", "))
+		}
+		return fmt.Sprintf("Tenant %q may keep %d bytes of log (budgets.max_retention_bytes); its other topics keep %d and topic %q asks for %d "+
+			"(retention.bytes times partitions), %d in all. Lower retention.bytes or partitions, or raise the budget.",
+			t.Name, v.Limit, v.Used, name, v.Requested, v.Used+v.Requested)
+	}
+}

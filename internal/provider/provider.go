@@ -197,5 +197,7 @@ func (p *kafkatenantProvider) DataSources(context.Context) []func() datasource.D
 }
 
 func (p *kafkatenantProvider) Functions(context.Context) []func() function.Function {
-	return nil
+	return []func() function.Function{
+		NewTopicNameFunction,
+	}
 }

@@ -43,6 +43,7 @@ type topicModel struct {
 	Name              types.String `tfsdk:"name"`
 	Partitions        types.Int64  `tfsdk:"partitions"`
 	ReplicationFactor types.Int64  `tfsdk:"replication_factor"`
+	Tenant            types.String `tfsdk:"tenant"`
 	TopicID           types.String `tfsdk:"topic_id"`
 }
 
@@ -89,6 +90,13 @@ func (r *topicResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Validators:    []validator.Int64{int64validator.Between(1, 1<<15-1)},
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
+			"tenant": schema.StringAttribute{
+				MarkdownDescription: "The tenant that owns the topic. The name must start with the tenant's `topic_prefix` (the plan fails otherwise and suggests " +
+					"the right name), and the tenant's budgets (topics, partitions, retention bytes) must hold, counting every topic under its prefix on the cluster. " +
+					"A topic inside some tenant's prefix must name that tenant. Reference the tenant resource's `name` so that Terraform creates it first.",
+				Optional:   true,
+				Validators: []validator.String{validators.ObjectName()},
+			},
 			"topic_id": schema.StringAttribute{
 				MarkdownDescription: "The topic's UUID as Kafka reports it. A different value after refresh means the topic was deleted and created again outside Terraform.",
 				Computed:            true,
@@ -124,6 +132,14 @@ func (r *topicResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	tflog.Debug(ctx, "creating topic", map[string]any{"topic": spec.Name, "partitions": spec.Partitions, "replication_factor": spec.ReplicationFactor})
 
+	if tenant := plan.Tenant.ValueString(); tenant != "" {
+		// Topics of one tenant are created in parallel; their budget checks
+		// must see each other.
+		defer r.data.lockTenant(tenant)()
+	}
+	if !r.checkTenancy(ctx, plan, true, &resp.Diagnostics) {
+		return
+	}
 	d, err := r.data.client.CreateTopic(ctx, spec)
 	if errors.Is(err, kafka.ErrAlreadyExists) {
 		topicExistsError(&resp.Diagnostics, spec.Name)
@@ -138,7 +154,18 @@ func (r *topicResource) Create(ctx context.Context, req resource.CreateRequest, 
 		clusterError(&resp.Diagnostics, fmt.Sprintf("create topic %q", spec.Name), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, topicState(ctx, d, plan.Config, false))...)
+	state := topicState(ctx, d, plan.Config, false)
+	state.Tenant = plan.Tenant
+	// Another workspace may have created topics for the same tenant at the
+	// same moment: if the budgets no longer hold, the later topic goes.
+	if !r.verifyBudgets(ctx, plan, &resp.Diagnostics) {
+		if err := r.data.client.DeleteTopic(ctx, spec.Name); err != nil {
+			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+			clusterError(&resp.Diagnostics, fmt.Sprintf("delete topic %q, created over its tenant's budget", spec.Name), err)
+		}
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
 func (r *topicResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -163,7 +190,12 @@ func (r *topicResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	imported, diags := req.Private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, topicState(ctx, d, state.Config, imported != nil))...)
+	next := topicState(ctx, d, state.Config, imported != nil)
+	next.Tenant = state.Tenant
+	if imported != nil {
+		next.Tenant = r.owningTenant(ctx, d.Name)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 }
 
@@ -175,6 +207,14 @@ func (r *topicResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		return
 	}
 	name := plan.Name.ValueString()
+	if tenancyChanged(ctx, state, plan) {
+		if tenant := plan.Tenant.ValueString(); tenant != "" {
+			defer r.data.lockTenant(tenant)()
+		}
+		if !r.checkTenancy(ctx, plan, true, &resp.Diagnostics) {
+			return
+		}
+	}
 	err := r.applyChanges(ctx, name, state, plan)
 
 	// Whatever happened, record what the cluster now holds, so that a
@@ -185,7 +225,9 @@ func (r *topicResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		return
 	}
 	tracked := unionKeys(ctx, state.Config, plan.Config)
-	resp.Diagnostics.Append(resp.State.Set(ctx, topicState(ctx, d, tracked, false))...)
+	next := topicState(ctx, d, tracked, false)
+	next.Tenant = plan.Tenant
+	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 	if err == nil {
 		// The cluster has the planned values; keep the plan's spelling.
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("config"), plan.Config)...)
@@ -275,11 +317,14 @@ func (r *topicResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 			return
 		}
 	}
+	var state topicModel
+	if !creating {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if creating || tenancyChanged(ctx, state, plan) {
+		r.checkTenancy(ctx, plan, false, &resp.Diagnostics)
+	}
 	if rf := plan.ReplicationFactor; !rf.IsNull() && !rf.IsUnknown() {
-		var state topicModel
-		if !creating {
-			resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		}
 		if creating || !rf.Equal(state.ReplicationFactor) {
 			brokers, err := r.data.client.Brokers(ctx)
 			if err != nil {

@@ -258,9 +258,6 @@ func (r *virtualClusterResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	vc := virtualClusterSpec(ctx, plan)
-	if !r.sharedTopicsExist(ctx, vc.SharedTopics, &resp.Diagnostics) {
-		return
-	}
 	ns, _, err := r.data.loadNamespaces(ctx, false)
 	if err != nil {
 		clusterError(&resp.Diagnostics, "read the registry", err)
@@ -268,6 +265,9 @@ func (r *virtualClusterResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	violations := without(ns, kindVirtualCluster, vc.Name).CheckVirtualCluster(vc, r.data.client.RegistryTopic())
 	namespaceViolations(&resp.Diagnostics, "virtual cluster", vc.Name, violations, false)
+	if len(violations) == 0 {
+		r.sharedTopicsExist(ctx, vc.SharedTopics, &resp.Diagnostics)
+	}
 }
 
 // sharedTopicsExist reports, as attribute errors, shared topics missing

@@ -1,0 +1,78 @@
+package tenancy
+
+import "sort"
+
+// TopicUsage is what one topic uses of its tenant's budgets.
+type TopicUsage struct {
+	// Name is the topic name.
+	Name string
+	// Partitions is its partition count.
+	Partitions int64
+	// RetentionBytes is its retention.bytes, or a negative number when the
+	// topic sets none (Kafka's -1, unlimited).
+	RetentionBytes int64
+}
+
+// Budget names, as the tenant resource's attributes spell them.
+const (
+	BudgetTopics         = "max_topics"
+	BudgetPartitions     = "max_partitions"
+	BudgetRetentionBytes = "max_retention_bytes"
+)
+
+// BudgetViolation is a budget the planned topic would exceed.
+type BudgetViolation struct {
+	// Budget names the budget, such as BudgetTopics.
+	Budget string
+	// Limit is the budget's value.
+	Limit int64
+	// Used is what the tenant's other topics use now.
+	Used int64
+	// Requested is what the planned topic adds.
+	Requested int64
+	// Unlimited lists topics that set no retention.bytes, which makes the
+	// retention budget impossible to honour.
+	Unlimited []string
+}
+
+// CheckBudgets checks a planned topic against the tenant's budgets, given
+// the tenant's other topics on the cluster (the planned topic excluded,
+// whether it exists yet or not). Each budget is checked only when set.
+func (b Budgets) CheckBudgets(others []TopicUsage, planned TopicUsage) []BudgetViolation {
+	var out []BudgetViolation
+	if b.MaxTopics > 0 && int64(len(others))+1 > b.MaxTopics {
+		out = append(out, BudgetViolation{Budget: BudgetTopics, Limit: b.MaxTopics, Used: int64(len(others)), Requested: 1})
+	}
+	if b.MaxPartitions > 0 {
+		var used int64
+		for _, t := range others {
+			used += t.Partitions
+		}
+		if used+planned.Partitions > b.MaxPartitions {
+			out = append(out, BudgetViolation{Budget: BudgetPartitions, Limit: b.MaxPartitions, Used: used, Requested: planned.Partitions})
+		}
+	}
+	if b.MaxRetentionBytes > 0 {
+		var (
+			used      int64
+			unlimited []string
+		)
+		for _, t := range others {
+			if t.RetentionBytes < 0 {
+				unlimited = append(unlimited, t.Name)
+				continue
+			}
+			used += t.RetentionBytes * t.Partitions
+		}
+		requested := planned.RetentionBytes * planned.Partitions
+		if planned.RetentionBytes < 0 {
+			unlimited = append(unlimited, planned.Name)
+			requested = 0
+		}
+		sort.Strings(unlimited)
+		if len(unlimited) > 0 || used+requested > b.MaxRetentionBytes {
+			out = append(out, BudgetViolation{Budget: BudgetRetentionBytes, Limit: b.MaxRetentionBytes, Used: used, Requested: requested, Unlimited: unlimited})
+		}
+	}
+	return out
+}

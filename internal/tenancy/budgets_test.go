@@ -1,0 +1,39 @@
+package tenancy
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestCheckBudgets(t *testing.T) {
+	others := []TopicUsage{{Name: "a", Partitions: 3, RetentionBytes: 1000}, {Name: "b", Partitions: 2, RetentionBytes: 500}}
+	cases := []struct {
+		name    string
+		budgets Budgets
+		others  []TopicUsage
+		planned TopicUsage
+		want    []BudgetViolation
+	}{
+		{"no budgets", Budgets{}, others, TopicUsage{Name: "c", Partitions: 100, RetentionBytes: -1}, nil},
+		{"fits exactly", Budgets{MaxTopics: 3, MaxPartitions: 6, MaxRetentionBytes: 4100}, others, TopicUsage{Name: "c", Partitions: 1, RetentionBytes: 100}, nil},
+		{"one topic too many", Budgets{MaxTopics: 2}, others, TopicUsage{Name: "c", Partitions: 1},
+			[]BudgetViolation{{Budget: BudgetTopics, Limit: 2, Used: 2, Requested: 1}}},
+		{"partitions over", Budgets{MaxPartitions: 6}, others, TopicUsage{Name: "c", Partitions: 2},
+			[]BudgetViolation{{Budget: BudgetPartitions, Limit: 6, Used: 5, Requested: 2}}},
+		{"retention over", Budgets{MaxRetentionBytes: 4000}, others, TopicUsage{Name: "c", Partitions: 1, RetentionBytes: 100},
+			[]BudgetViolation{{Budget: BudgetRetentionBytes, Limit: 4000, Used: 4000, Requested: 100}}},
+		{"planned topic unlimited", Budgets{MaxRetentionBytes: 1 << 40}, others, TopicUsage{Name: "c", Partitions: 1, RetentionBytes: -1},
+			[]BudgetViolation{{Budget: BudgetRetentionBytes, Limit: 1 << 40, Used: 4000, Requested: 0, Unlimited: []string{"c"}}}},
+		{"existing topic unlimited", Budgets{MaxRetentionBytes: 1 << 40}, append([]TopicUsage{{Name: "z", Partitions: 1, RetentionBytes: -1}}, others...),
+			TopicUsage{Name: "c", Partitions: 1, RetentionBytes: 1},
+			[]BudgetViolation{{Budget: BudgetRetentionBytes, Limit: 1 << 40, Used: 4000, Requested: 1, Unlimited: []string{"z"}}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := c.budgets.CheckBudgets(c.others, c.planned)
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("CheckBudgets = %+v, want %+v", got, c.want)
+			}
+		})
+	}
+}
