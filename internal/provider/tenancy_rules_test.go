@@ -290,4 +290,3 @@ resource "kafkatenant_topic" %q {
 		},
 	})
 }
-
