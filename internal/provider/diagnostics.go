@@ -201,11 +201,19 @@ func virtualClusterHasTenants(diags *diag.Diagnostics, name string, tenants []te
 			"the ones that manage them, then destroy the virtual cluster. Nothing was changed.", name, strings.Join(names, ", ")))
 }
 
-// sharedTopicMissing reports a shared topic absent from the cluster.
-func sharedTopicMissing(diags *diag.Diagnostics, topic string) {
+// sharedTopicMissing reports a shared topic absent from the cluster: an
+// error when applying, a warning when planning (it may be created first in
+// the same apply).
+func sharedTopicMissing(diags *diag.Diagnostics, topic string, applying bool) {
+	if !applying {
+		diags.AddAttributeWarning(path.Root("shared_topics"), "Shared Topic Not Found Yet",
+			fmt.Sprintf("The shared topic %q does not exist on the cluster yet. The apply fails unless it exists by then, for instance because a "+
+				"kafkatenant_topic referenced in shared_topics creates it first.", topic))
+		return
+	}
 	diags.AddAttributeError(path.Root("shared_topics"), "Shared Topic Not Found",
 		fmt.Sprintf("The shared topic %q does not exist on the cluster. Only existing topics can be shared: create it first "+
-			"(a kafkatenant_topic referenced here makes Terraform order the two), or fix the name.", topic))
+			"(a kafkatenant_topic referenced here makes Terraform order the two), or fix the name. Nothing was changed.", topic))
 }
 
 // credentialsNeedUser reports SCRAM credentials on a non-User principal.

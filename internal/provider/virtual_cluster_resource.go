@@ -113,7 +113,7 @@ func (r *virtualClusterResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	vc := virtualClusterSpec(ctx, plan)
-	if !r.sharedTopicsExist(ctx, vc.SharedTopics, &resp.Diagnostics) {
+	if !r.sharedTopicsExist(ctx, vc.SharedTopics, true, &resp.Diagnostics) {
 		return
 	}
 	registryTopic := r.data.client.RegistryTopic()
@@ -160,7 +160,7 @@ func (r *virtualClusterResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	before, after := virtualClusterSpec(ctx, state), virtualClusterSpec(ctx, plan)
-	if !r.sharedTopicsExist(ctx, after.SharedTopics, &resp.Diagnostics) {
+	if !r.sharedTopicsExist(ctx, after.SharedTopics, true, &resp.Diagnostics) {
 		return
 	}
 	if _, err := r.data.client.PutRecord(ctx, kindVirtualCluster, after.Name, after); err != nil {
@@ -266,19 +266,21 @@ func (r *virtualClusterResource) ModifyPlan(ctx context.Context, req resource.Mo
 	violations := without(ns, kindVirtualCluster, vc.Name).CheckVirtualCluster(vc, r.data.client.RegistryTopic())
 	namespaceViolations(&resp.Diagnostics, "virtual cluster", vc.Name, violations, false)
 	if len(violations) == 0 {
-		r.sharedTopicsExist(ctx, vc.SharedTopics, &resp.Diagnostics)
+		r.sharedTopicsExist(ctx, vc.SharedTopics, false, &resp.Diagnostics)
 	}
 }
 
-// sharedTopicsExist reports, as attribute errors, shared topics missing
-// from the cluster.
-func (r *virtualClusterResource) sharedTopicsExist(ctx context.Context, topics []string, diags *diag.Diagnostics) bool {
+// sharedTopicsExist reports shared topics missing from the cluster: as
+// errors when applying, as warnings when planning, since a topic of the
+// same configuration is created before the virtual cluster that
+// references it.
+func (r *virtualClusterResource) sharedTopicsExist(ctx context.Context, topics []string, applying bool, diags *diag.Diagnostics) bool {
 	ok := true
 	for _, topic := range topics {
 		_, err := r.data.client.DescribeTopic(ctx, topic)
 		switch {
 		case errors.Is(err, kafka.ErrNotFound):
-			sharedTopicMissing(diags, topic)
+			sharedTopicMissing(diags, topic, applying)
 			ok = false
 		case err != nil:
 			clusterError(diags, fmt.Sprintf("check shared topic %q", topic), err)
