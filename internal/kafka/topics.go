@@ -113,6 +113,13 @@ func (c *Client) describeTopics(ctx context.Context, names []string) (map[string
 		if !ok {
 			continue
 		}
+		if errors.Is(rc.Err, kerr.UnknownTopicOrPartition) {
+			// The two requests run at once, so a topic created or deleted
+			// between them is in one answer only. Report it missing, as the
+			// configs request saw it; callers waiting for it ask again.
+			delete(out, rc.Name)
+			continue
+		}
 		if rc.Err != nil {
 			return nil, fmt.Errorf("configs of topic %q: %w", rc.Name, rc.Err)
 		}
@@ -200,6 +207,7 @@ func (c *Client) CreateTopic(ctx context.Context, spec TopicSpec) (TopicDescript
 	}
 	resp, err := adm.CreateTopic(ctx, spec.Partitions, spec.ReplicationFactor, configs, spec.Name)
 	if errors.Is(err, kerr.TopicAlreadyExists) {
+		c.forgetTopic(spec.Name)
 		return TopicDescription{}, fmt.Errorf("topic %q: %w", spec.Name, ErrAlreadyExists)
 	}
 	if err != nil {
@@ -247,7 +255,22 @@ func (c *Client) DeleteTopic(ctx context.Context, name string) error {
 	if err != nil {
 		return fmt.Errorf("deleting topic %q: %w", name, withMessage(err, resp.ErrMessage))
 	}
+	c.forgetTopic(name)
 	return nil
+}
+
+// forgetTopic drops the topic from franz-go's metadata cache after this
+// client learned that it exists or is gone. kadm calls that read the cache,
+// such as ListEndOffsets, would otherwise act on a stale "unknown topic"
+// or a deleted topic's partitions until MetadataMinAge passes; a process
+// that lost a race to create the registry topic failed that way.
+func (c *Client) forgetTopic(name string) {
+	c.mu.Lock()
+	kcl := c.kcl
+	c.mu.Unlock()
+	if kcl != nil {
+		kcl.PurgeTopicsFromClient(name)
+	}
 }
 
 // AlterTopicConfigs changes only the named keys with an incremental alter:

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -111,5 +112,35 @@ func TestCreateTopic_describesTheNewTopicOnce(t *testing.T) {
 	}
 	if n := tally.get(kmsg.CreateTopics); n != 1 {
 		t.Errorf("CreateTopic sent %d CreateTopics requests, want 1", n)
+	}
+}
+
+// Metadata and configs are asked for at once, so a topic created between
+// the two answers is in one only. That is a topic not there yet, not an
+// error.
+func TestDescribeTopic_createdBetweenMetadataAndConfigs(t *testing.T) {
+	fake, c, _ := tallyingCluster(t)
+	ctx := context.Background()
+	if _, err := c.CreateTopic(ctx, kafka.TopicSpec{Name: "audit", Partitions: 1, ReplicationFactor: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// Answer the next DescribeConfigs as a broker that has not seen the
+	// topic yet would.
+	fake.ControlKey(int16(kmsg.DescribeConfigs), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		dreq := req.(*kmsg.DescribeConfigsRequest)
+		resp := dreq.ResponseKind().(*kmsg.DescribeConfigsResponse)
+		for _, r := range dreq.Resources {
+			rr := kmsg.NewDescribeConfigsResponseResource()
+			rr.ResourceType, rr.ResourceName = r.ResourceType, r.ResourceName
+			rr.ErrorCode = kerr.UnknownTopicOrPartition.Code
+			resp.Resources = append(resp.Resources, rr)
+		}
+		return resp, nil, true
+	})
+	if _, err := c.DescribeTopic(ctx, "audit"); !errors.Is(err, kafka.ErrNotFound) {
+		t.Fatalf("DescribeTopic with configs answered before creation: got %v, want ErrNotFound", err)
+	}
+	if _, err := c.DescribeTopic(ctx, "audit"); err != nil {
+		t.Fatalf("DescribeTopic once both answers agree: %v", err)
 	}
 }
