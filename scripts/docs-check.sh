@@ -28,6 +28,17 @@ if ! out=$($tool tfplugindocs generate --provider-dir "$copy" --provider-name "$
 	exit 1
 fi
 
+# The environment table in the index template is prose, so check by hand
+# that it names every KAFKATENANT_* variable the provider reads.
+missing=()
+while read -r var; do
+	grep -q "\`$var\`" "$root/templates/index.md.tmpl" || missing+=("$var")
+done < <(grep -rhoE '"KAFKATENANT_[A-Z_]+"' "$root/internal/provider" --include='*.go' --exclude='*_test.go' | tr -d '"' | sort -u)
+if ((${#missing[@]} > 0)); then
+	echo "docs-check: templates/index.md.tmpl does not document ${missing[*]}: add a row to its Environment Variables table, then run 'make docs'." >&2
+	exit 1
+fi
+
 if [[ ! -d "$root/docs" ]]; then
 	echo "docs-check: docs/ is missing. Run 'make docs' and commit the result." >&2
 	exit 1
