@@ -76,7 +76,7 @@ func run(ctx context.Context, opts options) error {
 	for _, n := range opts.sizes {
 		rs, err := b.measure(ctx, filepath.Join(tmp, fmt.Sprintf("n%d", n)), n)
 		if err != nil {
-			return fmt.Errorf("N=%d: %w", n, err)
+			return fmt.Errorf("benchmarking %d resources: %w", n, err)
 		}
 		results = append(results, rs...)
 	}
