@@ -463,7 +463,22 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 			return
 		}
 	}
-	if err := r.data.client.DeleteACLs(ctx, aclsFromList(ctx, state.ACLBindings)); err != nil {
+	// Delete what state recorded and what the registry says the tenant
+	// holds now: its virtual cluster may have shared topics with it since
+	// state was last refreshed.
+	grants := aclsFromList(ctx, state.ACLBindings)
+	if ns, _, err := r.data.loadNamespaces(ctx, true); err != nil {
+		clusterError(&resp.Diagnostics, "read the registry", err)
+		return
+	} else if t, ok := ns.Tenants[name]; ok {
+		want, err := r.expectedACLs(ctx, t, ns.VirtualClusters[t.VirtualCluster])
+		if err != nil {
+			clusterError(&resp.Diagnostics, fmt.Sprintf("compute the ACLs of tenant %q", name), err)
+			return
+		}
+		grants = append(grants, missing(want, grants)...)
+	}
+	if err := r.data.client.DeleteACLs(ctx, grants); err != nil {
 		clusterError(&resp.Diagnostics, fmt.Sprintf("delete the ACLs of tenant %q", name), err)
 		return
 	}
