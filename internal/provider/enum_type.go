@@ -77,7 +77,6 @@ func normalizeEnum(s string) string {
 	}, strings.ToLower(s))
 }
 
-func enumNull() enumValue       { return enumValue{StringValue: basetypes.NewStringNull()} }
 func enumOf(s string) enumValue { return enumValue{StringValue: basetypes.NewStringValue(s)} }
 func (v enumValue) known() bool { return !v.IsNull() && !v.IsUnknown() }
 func (v enumValue) valueOr(d string) string {

@@ -108,6 +108,11 @@ func resolveConnection(m providerModel, getenv func(string) string) (kafka.Confi
 	mechanism := stringOr(sasl.Mechanism, getenv(envSASLMechanism))
 	username := stringOr(sasl.Username, getenv(envSASLUsername))
 	password := stringOr(sasl.Password, getenv(envSASLPassword))
+	if mechanism == "" && m.SASL == nil && (username != "" || password != "") {
+		diags.AddAttributeError(path.Root("sasl").AtName("mechanism"), "Missing SASL Mechanism",
+			fmt.Sprintf("A SASL user name or password is set (%s or %s) but no mechanism, so the provider cannot tell how to authenticate. "+
+				"Set sasl.mechanism or %s to one of %s.", envSASLUsername, envSASLPassword, envSASLMechanism, strings.Join(kafka.Mechanisms, ", ")))
+	}
 	if mechanism != "" || m.SASL != nil {
 		cfg.SASL = &kafka.SASLConfig{Mechanism: mechanism, Username: username, Password: password}
 		if !slices.Contains(kafka.Mechanisms, mechanism) {

@@ -305,3 +305,15 @@ func assertNoPasswordIn(t *testing.T, diags diag.Diagnostics) {
 		}
 	}
 }
+
+func TestResolveConnectionCredentialsWithoutMechanism(t *testing.T) {
+	env := map[string]string{envBootstrapServers: "b:9092", envSASLUsername: "admin", envSASLPassword: "s3cret-value"}
+	_, diags := resolveConnection(providerModel{BootstrapServers: types.ListNull(types.StringType)}, func(k string) string { return env[k] })
+	if !diags.HasError() {
+		t.Fatal("credentials without a mechanism were accepted; SASL would be silently off")
+	}
+	d := diags.Errors()[0]
+	if d.Summary() != "Missing SASL Mechanism" || !strings.Contains(d.Detail(), envSASLMechanism) || strings.Contains(d.Detail(), "s3cret-value") {
+		t.Errorf("diagnostic = %q: %q", d.Summary(), d.Detail())
+	}
+}

@@ -185,7 +185,8 @@ func CheckKey(key string) error {
 func (s Spec) validate(value string) error {
 	switch s.Kind {
 	case Boolean:
-		if value != "true" && value != "false" {
+		// Kafka's ConfigDef parses booleans ignoring case.
+		if !strings.EqualFold(value, "true") && !strings.EqualFold(value, "false") {
 			return fmt.Errorf("value %q is not a boolean: use \"true\" or \"false\"", value)
 		}
 	case Int, Long:
@@ -269,7 +270,12 @@ func Equivalent(key, a, b string) bool {
 		fb, errB := strconv.ParseFloat(strings.TrimSpace(b), 64)
 		return errA == nil && errB == nil && fa == fb
 	case List:
-		return slices.Equal(splitList(a), splitList(b))
+		// Every list-typed topic config is a set to Kafka:
+		// "delete,compact" and "compact,delete" are the same policy.
+		la, lb := splitList(a), splitList(b)
+		slices.Sort(la)
+		slices.Sort(lb)
+		return slices.Equal(la, lb)
 	case Boolean:
 		return strings.EqualFold(a, b)
 	}

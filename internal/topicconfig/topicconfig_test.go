@@ -233,3 +233,18 @@ func TestCheckKey(t *testing.T) {
 		t.Errorf("CheckKey(retention.mss) = %v, want a suggestion", err)
 	}
 }
+
+func TestBooleansIgnoreCaseAndListsCompareAsSets(t *testing.T) {
+	if err := topicconfig.Validate("preallocate", "TRUE"); err != nil {
+		t.Errorf("Kafka accepts TRUE for a boolean: %v", err)
+	}
+	if err := topicconfig.Validate("preallocate", "yes"); err == nil {
+		t.Error("yes accepted as a boolean")
+	}
+	if !topicconfig.Equivalent("cleanup.policy", "delete,compact", "compact, delete") {
+		t.Error("cleanup.policy lists in another order are not equivalent")
+	}
+	if topicconfig.Equivalent("cleanup.policy", "delete", "compact,delete") {
+		t.Error("different cleanup.policy sets are equivalent")
+	}
+}
