@@ -352,3 +352,75 @@ func budgetText(name string, t tenancy.Tenant, v tenancy.BudgetViolation) string
 			t.Name, v.Limit, v.Used, name, v.Requested, v.Used+v.Requested)
 	}
 }
+
+// capacityExceeded reports a quota write that would overcommit the brokers
+// or a virtual cluster's envelope, with the arithmetic. written marks the
+// verification after a write that raced another workspace's.
+func capacityExceeded(diags *diag.Diagnostics, v tenancy.CapacityViolation, applying, written bool) {
+	summary := "Quota Exceeds Declared Capacity"
+	if v.VirtualCluster != "" {
+		summary = "Quota Exceeds Virtual Cluster Envelope"
+	}
+	detail := v.Message
+	switch {
+	case written:
+		detail += "\n\nThis was found right after writing the quota: another workspace wrote a quota at the same moment, and together they overcommit " +
+			"the cluster. This quota was rolled back to its previous value, so the cluster is not overcommitted. Re-plan to see the cluster as it is now."
+	case applying:
+		detail += "\n\nThis was found while applying, against the quotas on the cluster now (another quota of this apply, or of another workspace, " +
+			"was written after the plan). Nothing was changed."
+	}
+	at := path.Root(v.Dimension)
+	if v.Dimension == "partitions" {
+		at = path.Root("partitions")
+	}
+	diags.AddAttributeError(at, summary, detail)
+}
+
+// capacityWarning reports a standing capacity problem the planned quota
+// neither causes nor worsens.
+func capacityWarning(diags *diag.Diagnostics, v tenancy.CapacityViolation) {
+	diags.AddWarning("Cluster Already Overcommitted", v.Message+"\n\nThis quota does not make it worse, so it is not refused; fix the quotas named above.")
+}
+
+// noCapacityDeclared warns, once per plan, that quotas are not checked.
+func noCapacityDeclared(diags *diag.Diagnostics) {
+	diags.AddWarning("No Broker Capacity Declared",
+		"The provider declares no broker capacity, so quotas are not checked against what the brokers can deliver (virtual cluster envelopes still are). "+
+			"Declare it with the provider's capacity attribute, or the KAFKATENANT_CAPACITY_* variables, to have plans refuse quotas that overcommit the cluster.")
+}
+
+// quotaKeyNotForEntity reports a quota key Kafka does not accept for the
+// entity type.
+func quotaKeyNotForEntity(diags *diag.Diagnostics, attribute, entityType string) {
+	diags.AddAttributeError(path.Root(attribute), "Quota Key Not Valid for Entity",
+		fmt.Sprintf("Kafka does not accept %s on a %s quota entity: connection_creation_rate applies only to ip entities, and the byte rates, "+
+			"request_percentage and controller_mutation_rate only to user and client-id entities. Remove %s or change the entity.", attribute, entityType, attribute))
+}
+
+// quotaTenantNotFound reports a quota whose tenant is not registered.
+func quotaTenantNotFound(diags *diag.Diagnostics, tenant string) {
+	diags.AddAttributeError(path.Root("tenant"), "Tenant Not Found",
+		fmt.Sprintf("The quota names tenant %q, which is not in the registry. Create the tenant first (referencing the kafkatenant_tenant resource's "+
+			"name makes Terraform order the two), or fix the name. Nothing was changed.", tenant))
+}
+
+// quotaTenantNotUser reports a tenant whose principal no quota can name.
+func quotaTenantNotUser(diags *diag.Diagnostics, t tenancy.Tenant) {
+	diags.AddAttributeError(path.Root("tenant"), "Tenant Principal Is Not a User",
+		fmt.Sprintf("Kafka client quotas name users, and tenant %q has principal %q. Use client_id or ip entities for it instead.", t.Name, t.Principal))
+}
+
+// quotaRejectedByBrokers reports a quota the brokers refused in a
+// validate-only alter.
+func quotaRejectedByBrokers(diags *diag.Diagnostics, entity string, err error) {
+	diags.AddError("Quota Rejected by the Brokers",
+		fmt.Sprintf("The brokers refused the quota on %s when asked to validate it without applying it. Fix the quota as the error says.\n\nError: %s", entity, err))
+}
+
+// quotaImportIDError reports an import ID that is not a quota entity.
+func quotaImportIDError(diags *diag.Diagnostics, id string, err error) {
+	diags.AddError("Invalid Import ID",
+		fmt.Sprintf("The import ID %q is not a quota entity: %s. Write it as Kafka names entities, for example \"user=london.payments\", "+
+			"\"user=london.payments,client-id=batch\", \"user=<default>\" or \"ip=10.0.0.1\".", id, err))
+}

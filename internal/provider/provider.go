@@ -44,7 +44,8 @@ type kafkatenantProvider struct {
 
 // providerModel maps the provider block.
 type providerModel struct {
-	BootstrapServers types.List   `tfsdk:"bootstrap_servers"`
+	BootstrapServers types.List     `tfsdk:"bootstrap_servers"`
+	Capacity         *capacityModel `tfsdk:"capacity"`
 	ClientID         types.String `tfsdk:"client_id"`
 	RegistryTopic    types.String `tfsdk:"registry_topic"`
 	SASL             *saslModel   `tfsdk:"sasl"`
@@ -86,6 +87,7 @@ func (p *kafkatenantProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional:            true,
 				Validators:          []validator.List{validators.HostPorts()},
 			},
+			"capacity": capacitySchema(),
 			"client_id": schema.StringAttribute{
 				MarkdownDescription: "The `client.id` the provider announces to the brokers. Defaults to `" + kafka.DefaultClientID + "`. Environment: `KAFKATENANT_CLIENT_ID`.",
 				Optional:            true,
@@ -166,7 +168,7 @@ func (p *kafkatenantProvider) Configure(ctx context.Context, req provider.Config
 	data := &providerData{}
 	resp.DataSourceData, resp.ResourceData = data, data
 
-	if model.hasUnknown() {
+	if model.hasUnknown() || model.Capacity.hasUnknown() {
 		// Connection settings that come from other resources are known
 		// only at apply; cluster checks wait until then.
 		tflog.Info(ctx, "provider connection settings are not yet known; cluster checks are deferred to apply")
@@ -178,6 +180,12 @@ func (p *kafkatenantProvider) Configure(ctx context.Context, req provider.Config
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	capacity, declared, diags := resolveCapacity(model.Capacity, p.getenv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data.capacity, data.capacityDeclared = capacity, declared
 	tflog.Debug(ctx, "configured Kafka connection", map[string]any{"connection": cfg.String()})
 	data.client = kafka.NewClient(cfg)
 	data.connection = cfg
@@ -186,6 +194,7 @@ func (p *kafkatenantProvider) Configure(ctx context.Context, req provider.Config
 func (p *kafkatenantProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewACLResource,
+		NewQuotaResource,
 		NewTenantResource,
 		NewTopicResource,
 		NewVirtualClusterResource,

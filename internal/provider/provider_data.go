@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tenancy"
 )
 
 // cluster is what resources need from Kafka. *kafka.Client implements it;
@@ -21,10 +22,15 @@ type cluster interface {
 	DeleteRecord(ctx context.Context, kind, name string) error
 	DeleteSCRAM(ctx context.Context, user, mechanism string) error
 	DeleteTopic(ctx context.Context, name string) error
+	AlterQuota(ctx context.Context, entity []kafka.QuotaComponent, set map[string]float64, remove []string, validateOnly bool) error
 	DescribeACLs(ctx context.Context, principal string) ([]kafka.ACL, error)
+	DescribeQuota(ctx context.Context, entity []kafka.QuotaComponent) (map[string]float64, error)
+	DescribeQuotas(ctx context.Context) ([]kafka.ClientQuota, error)
 	DescribeSCRAM(ctx context.Context, user string) ([]kafka.SCRAMCredential, error)
 	DescribeTopic(ctx context.Context, name string) (kafka.TopicDescription, error)
+	ListSCRAMUsers(ctx context.Context) ([]string, error)
 	ListTopics(ctx context.Context) (map[string]int32, error)
+	PartitionLeaders(ctx context.Context, topics []string) ([]int32, error)
 	PutRecord(ctx context.Context, kind, name string, spec any) (int64, error)
 	RefreshRegistry(ctx context.Context) (kafka.RegistrySnapshot, error)
 	Registry(ctx context.Context) (kafka.RegistrySnapshot, error)
@@ -48,6 +54,17 @@ type providerData struct {
 	// unknown is set when connection settings were not known at plan time;
 	// checks that need the cluster are skipped until apply.
 	unknown bool
+	// capacity is the declared broker capacity; capacityDeclared is false
+	// when the provider declares none, which turns capacity checks off.
+	capacity         tenancy.Capacity
+	capacityDeclared bool
+	// quotaMu serialises this process's quota writes with their capacity
+	// re-checks: Terraform applies resources in parallel, and two quotas
+	// that fit alone must not both be written when together they do not.
+	quotaMu sync.Mutex
+	// noCapacityWarned makes the "no capacity declared" warning appear
+	// once per plan rather than once per quota.
+	noCapacityWarned sync.Once
 	// idempotent caches whether tenants need IDEMPOTENT_WRITE on the
 	// cluster.
 	idempotent idempotentACL

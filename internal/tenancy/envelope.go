@@ -15,15 +15,15 @@ import (
 type Envelope struct {
 	// ConsumerByteRate bounds the sum of its tenants' consumer_byte_rate
 	// buckets on each broker.
-	ConsumerByteRate float64
+	ConsumerByteRate float64 `json:"consumer_byte_rate,omitempty"`
 	// Partitions bounds its tenants' partition replicas on each broker.
-	Partitions int
+	Partitions int `json:"partitions,omitempty"`
 	// ProducerByteRate bounds the sum of its tenants' producer_byte_rate
 	// buckets on each broker.
-	ProducerByteRate float64
+	ProducerByteRate float64 `json:"producer_byte_rate,omitempty"`
 	// RequestPercentage bounds the sum of its tenants' request_percentage
 	// buckets on each broker.
-	RequestPercentage float64
+	RequestPercentage float64 `json:"request_percentage,omitempty"`
 }
 
 // Validate reports every envelope figure that is negative or not a number.

@@ -32,6 +32,9 @@ type VirtualCluster struct {
 	// BootstrapServers are the addresses its tenants connect to, when they
 	// differ from the ones the provider uses.
 	BootstrapServers []string `json:"bootstrap_servers,omitempty"`
+	// Envelope bounds its tenants' quotas and partitions per broker; nil
+	// when none is declared.
+	Envelope *Envelope `json:"envelope,omitempty"`
 }
 
 // Tenant is a principal and the namespace it owns.

@@ -1,0 +1,118 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/acctest"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
+)
+
+// capacityProvider declares brokers that can take 80 MB/s of producer
+// traffic each: 0.8 × min(300 MB/s disk, 1.25 GB/s network) / RF 3.
+// The broker count is discovered.
+const capacityProvider = `
+provider "kafkatenant" {
+  capacity = {
+    disk_write_bytes_per_second  = 300000000
+    network_in_bytes_per_second  = 1250000000
+    network_out_bytes_per_second = 1250000000
+    replication_factor           = 3
+    headroom                     = 0.2
+  }
+}
+`
+
+func quotaFor(label, tenantRef string, producer int) string {
+	return fmt.Sprintf(`
+resource "kafkatenant_quota" %q {
+  tenant             = %s
+  producer_byte_rate = %d
+}
+`, label, tenantRef, producer)
+}
+
+// Capacity tests run alone (resource.Test, not ParallelTest): they count
+// every quota on the shared embedded cluster, so quotas of tests running
+// beside them would change their arithmetic.
+
+func TestAccQuota_capacity(t *testing.T) {
+	a, b := acctest.Name("a"), acctest.Name("b")
+	tenants := fmt.Sprintf(`
+resource "kafkatenant_tenant" "a" {
+  name = %q
+}
+
+resource "kafkatenant_tenant" "b" {
+  name = %q
+}
+`, a, b)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: capacityProvider + tenants + quotaFor("a", "kafkatenant_tenant.a.name", 50000000)},
+			{
+				Config: capacityProvider + tenants + quotaFor("a", "kafkatenant_tenant.a.name", 50000000) + quotaFor("b", "kafkatenant_tenant.b.name", 50000000),
+				ExpectError: expectError(`Quota Exceeds Declared Capacity.*producer_byte_rate.*this change 50 MB/s.*exceeds.*80 MB/s` +
+					`.*headroom 0.2.*user=` + a),
+			},
+			{
+				// Lowering a quota is never refused.
+				Config: capacityProvider + tenants + quotaFor("a", "kafkatenant_tenant.a.name", 40000000),
+				Check:  checkQuota(t, []kafka.QuotaComponent{{Type: "user", Name: a}}, map[string]float64{"producer_byte_rate": 40000000}),
+			},
+		},
+	})
+}
+
+// TestAccQuota_fitAloneNotTogether plans two quotas that each fit the
+// declared capacity alone but not together: the plan passes, and the apply
+// writes one and refuses the other, leaving the cluster within capacity.
+func TestAccQuota_fitAloneNotTogether(t *testing.T) {
+	c, d := acctest.Name("c"), acctest.Name("d")
+	config := capacityProvider + fmt.Sprintf(`
+resource "kafkatenant_tenant" "c" {
+  name = %q
+}
+
+resource "kafkatenant_tenant" "d" {
+  name = %q
+}
+`, c, d) + quotaFor("c", "kafkatenant_tenant.c.name", 45000000) + quotaFor("d", "kafkatenant_tenant.d.name", 45000000)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: expectError(`Quota Exceeds Declared Capacity.*found while applying`),
+			},
+			{
+				PreConfig: func() {
+					written := 0
+					for _, user := range []string{c, d} {
+						v, err := acctest.AdminClient(t).DescribeQuota(context.Background(), []kafka.QuotaComponent{{Type: "user", Name: user}})
+						if err != nil {
+							t.Fatal(err)
+						}
+						if len(v) > 0 {
+							written++
+						}
+					}
+					if written != 1 {
+						t.Fatalf("%d of the two quotas were written, want exactly 1", written)
+					}
+				},
+				// The next plan sees the written quota and refuses the other
+				// one already at plan time.
+				Config:      config,
+				PlanOnly:    true,
+				ExpectError: expectError(`Quota Exceeds Declared Capacity.*already allocated 45 MB/s \+ this change 45 MB/s`),
+			},
+		},
+	})
+}

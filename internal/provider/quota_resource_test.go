@@ -1,0 +1,154 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/acctest"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
+)
+
+func TestAccQuota_basic(t *testing.T) {
+	tenant := acctest.Name("t")
+	entity := []kafka.QuotaComponent{{Type: "user", Name: tenant}}
+	config := func(producer int, extra string) string {
+		return plainTenant(tenant, "") + fmt.Sprintf(`
+resource "kafkatenant_quota" "test" {
+  tenant             = kafkatenant_tenant.test.name
+  producer_byte_rate = %d
+  consumer_byte_rate = 2000000
+  %s
+}
+`, producer, extra)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkQuota(t, entity, nil),
+		Steps: []resource.TestStep{
+			{
+				Config: config(1000000, ""),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("kafkatenant_quota.test", "entity", "user="+tenant),
+					resource.TestCheckResourceAttr("kafkatenant_quota.test", "user", tenant),
+					resource.TestCheckResourceAttr("kafkatenant_quota.test", "per_broker.producer_byte_rate", "1000000"),
+					checkQuota(t, entity, map[string]float64{"producer_byte_rate": 1000000, "consumer_byte_rate": 2000000}),
+				),
+			},
+			{
+				ResourceName:      "kafkatenant_quota.test",
+				ImportState:       true,
+				ImportStateId:     "user=" + tenant,
+				ImportStateVerify: true,
+			},
+			{
+				// A changed value is an in-place update; a removed key is
+				// removed from the cluster.
+				Config: plainTenant(tenant, "") + `
+resource "kafkatenant_quota" "test" {
+  tenant             = kafkatenant_tenant.test.name
+  producer_byte_rate = 1500000
+  request_percentage = 12.5
+}
+`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("kafkatenant_quota.test", plancheck.ResourceActionUpdate)},
+				},
+				Check: checkQuota(t, entity, map[string]float64{"producer_byte_rate": 1500000, "request_percentage": 12.5}),
+			},
+			{
+				// Changed outside Terraform: the plan repairs it.
+				PreConfig: func() {
+					if err := acctest.AdminClient(t).AlterQuota(context.Background(), entity, map[string]float64{"producer_byte_rate": 1}, nil, false); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: plainTenant(tenant, "") + `
+resource "kafkatenant_quota" "test" {
+  tenant             = kafkatenant_tenant.test.name
+  producer_byte_rate = 1500000
+  request_percentage = 12.5
+}
+`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("kafkatenant_quota.test", plancheck.ResourceActionUpdate)},
+				},
+				Check: checkQuota(t, entity, map[string]float64{"producer_byte_rate": 1500000, "request_percentage": 12.5}),
+			},
+		},
+	})
+}
+
+func TestAccQuota_entities(t *testing.T) {
+	tenant := acctest.Name("t")
+	ip := "10.77.0.9"
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkQuota(t, []kafka.QuotaComponent{{Type: "user", Name: tenant}, {Type: "client-id", Name: "batch"}}, nil),
+			checkQuota(t, []kafka.QuotaComponent{{Type: "ip", Name: ip}}, nil),
+		),
+		Steps: []resource.TestStep{{
+			Config: plainTenant(tenant, "") + fmt.Sprintf(`
+resource "kafkatenant_quota" "carve_out" {
+  tenant             = kafkatenant_tenant.test.name
+  client_id          = "batch"
+  producer_byte_rate = 300000
+}
+
+resource "kafkatenant_quota" "ip" {
+  ip                       = %q
+  connection_creation_rate = 5
+}
+`, ip),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("kafkatenant_quota.carve_out", "entity", "user="+tenant+",client-id=batch"),
+				checkQuota(t, []kafka.QuotaComponent{{Type: "user", Name: tenant}, {Type: "client-id", Name: "batch"}}, map[string]float64{"producer_byte_rate": 300000}),
+				checkQuota(t, []kafka.QuotaComponent{{Type: "ip", Name: ip}}, map[string]float64{"connection_creation_rate": 5}),
+			),
+		}},
+	})
+}
+
+func TestAccQuota_kafkaRules(t *testing.T) {
+	quota := func(body string) string { return "resource \"kafkatenant_quota\" \"test\" {\n" + body + "\n}\n" }
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: quota(`user = "a"` + "\n" + `connection_creation_rate = 5`), ExpectError: expectError(`Quota Key Not Valid for Entity.*connection_creation_rate on a user or client-id quota entity`)},
+			{Config: quota(`ip = "10.0.0.1"` + "\n" + `producer_byte_rate = 5`), ExpectError: expectError(`Quota Key Not Valid for Entity.*producer_byte_rate on a ip quota entity`)},
+			{Config: quota(`tenant = "a"` + "\n" + `user = "b"` + "\n" + `producer_byte_rate = 5`), ExpectError: expectError(`Invalid Attribute Combination`)},
+			{Config: quota(`ip = "10.0.0.1"` + "\n" + `client_id = "b"` + "\n" + `connection_creation_rate = 5`), ExpectError: expectError(`Invalid Attribute Combination`)},
+			{Config: quota(`user = "a"`), ExpectError: expectError(`Missing Attribute Configuration.*producer_byte_rate`)},
+			{Config: quota(`user = "a"` + "\n" + `producer_byte_rate = 0`), ExpectError: expectError(`producer_byte_rate value must be at least 1`)},
+			{Config: quota(`user = "a"` + "\n" + `producer_byte_rate = 1.5`), ExpectError: expectError(`whole number|Value Conversion Error|integer`)},
+			{Config: quota(`user = "<default>"` + "\n" + `scope = "cluster"` + "\n" + `producer_byte_rate = 5`), ExpectError: expectError(`Cluster Scope Needs a Principal`)},
+			{Config: quota(`user = "a"` + "\n" + `scope = "region"` + "\n" + `producer_byte_rate = 5`), ExpectError: expectError(`scope value must be one of`)},
+		},
+	})
+}
+
+func checkQuota(t *testing.T, entity []kafka.QuotaComponent, want map[string]float64) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, err := acctest.AdminClient(t).DescribeQuota(context.Background(), entity)
+		if err != nil {
+			return err
+		}
+		if len(got) != len(want) {
+			return fmt.Errorf("quota of %s on the cluster = %v, want %v", kafka.EntityKey(entity), got, want)
+		}
+		for k, v := range want {
+			if got[k] != v {
+				return fmt.Errorf("quota of %s on the cluster = %v, want %v", kafka.EntityKey(entity), got, want)
+			}
+		}
+		return nil
+	}
+}
