@@ -46,11 +46,11 @@ type kafkatenantProvider struct {
 type providerModel struct {
 	BootstrapServers types.List     `tfsdk:"bootstrap_servers"`
 	Capacity         *capacityModel `tfsdk:"capacity"`
-	ClientID         types.String `tfsdk:"client_id"`
-	RegistryTopic    types.String `tfsdk:"registry_topic"`
-	SASL             *saslModel   `tfsdk:"sasl"`
-	Timeout          types.String `tfsdk:"timeout"`
-	TLS              *tlsModel    `tfsdk:"tls"`
+	ClientID         types.String   `tfsdk:"client_id"`
+	RegistryTopic    types.String   `tfsdk:"registry_topic"`
+	SASL             *saslModel     `tfsdk:"sasl"`
+	Timeout          types.String   `tfsdk:"timeout"`
+	TLS              *tlsModel      `tfsdk:"tls"`
 }
 
 type saslModel struct {
