@@ -424,3 +424,22 @@ func quotaImportIDError(diags *diag.Diagnostics, id string, err error) {
 		fmt.Sprintf("The import ID %q is not a quota entity: %s. Write it as Kafka names entities, for example \"user=london.payments\", "+
 			"\"user=london.payments,client-id=batch\", \"user=<default>\" or \"ip=10.0.0.1\".", id, err))
 }
+
+// envelopeExceedsCapacity reports virtual-cluster envelopes that together
+// promise more than the brokers deliver.
+func envelopeExceedsCapacity(diags *diag.Diagnostics, v tenancy.CapacityViolation, applying bool) {
+	detail := v.Message
+	if applying {
+		detail += "\n\nThis was found while applying, against the registry as it is now. Nothing was changed."
+	}
+	diags.AddAttributeError(path.Root("capacity").AtName(v.Dimension), "Envelopes Exceed Declared Capacity", detail)
+}
+
+// envelopeBelowAllocation refuses to shrink an envelope below what its
+// tenants already hold.
+func envelopeBelowAllocation(diags *diag.Diagnostics, vc, dimension string, limit, held float64) {
+	diags.AddAttributeError(path.Root("capacity").AtName(dimension), "Envelope Below What Tenants Hold",
+		fmt.Sprintf("The %s envelope of virtual cluster %q would be %s per broker, but its tenants already hold %s per broker. "+
+			"Lower their quotas (or delete topics, for partitions) first, or keep the envelope at %s or more.",
+			dimension, vc, tenancy.FormatDimension(dimension, limit), tenancy.FormatDimension(dimension, held), tenancy.FormatDimension(dimension, held)))
+}

@@ -30,6 +30,7 @@ type cluster interface {
 	DescribeTopic(ctx context.Context, name string) (kafka.TopicDescription, error)
 	ListSCRAMUsers(ctx context.Context) ([]string, error)
 	ListTopics(ctx context.Context) (map[string]int32, error)
+	TopicReplicas(ctx context.Context) (map[string]int, error)
 	PartitionLeaders(ctx context.Context, topics []string) ([]int32, error)
 	PutRecord(ctx context.Context, kind, name string, spec any) (int64, error)
 	RefreshRegistry(ctx context.Context) (kafka.RegistrySnapshot, error)

@@ -39,12 +39,15 @@ type virtualClusterResource struct {
 
 // virtualClusterModel maps kafkatenant_virtual_cluster.
 type virtualClusterModel struct {
-	BootstrapServers types.List   `tfsdk:"bootstrap_servers"`
-	ClientProperties types.Map    `tfsdk:"client_properties"`
-	ID               types.String `tfsdk:"id"`
-	Name             types.String `tfsdk:"name"`
-	Prefix           types.String `tfsdk:"prefix"`
-	SharedTopics     types.Set    `tfsdk:"shared_topics"`
+	Allocated        types.Map      `tfsdk:"allocated"`
+	BootstrapServers types.List     `tfsdk:"bootstrap_servers"`
+	Capacity         *envelopeModel `tfsdk:"capacity"`
+	ClientProperties types.Map      `tfsdk:"client_properties"`
+	Free             types.Map      `tfsdk:"free"`
+	ID               types.String   `tfsdk:"id"`
+	Name             types.String   `tfsdk:"name"`
+	Prefix           types.String   `tfsdk:"prefix"`
+	SharedTopics     types.Set      `tfsdk:"shared_topics"`
 }
 
 func (r *virtualClusterResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -58,6 +61,13 @@ func (r *virtualClusterResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"It is recorded in the provider's registry topic, so plans in other workspaces see it. " +
 			"Destroying it is refused while tenants still belong to it.",
 		Attributes: map[string]schema.Attribute{
+			"allocated": schema.MapAttribute{
+				MarkdownDescription: "What the virtual cluster's tenants hold of each envelope dimension, per broker, counting every quota on the cluster " +
+					"(`producer_byte_rate` and `consumer_byte_rate` in bytes per second, `request_percentage`, and `partitions` as partition replicas per broker). " +
+					"Refreshed on every plan; a dimension the envelope does not declare is absent.",
+				ElementType: types.Float64Type,
+				Computed:    true,
+			},
 			"bootstrap_servers": schema.ListAttribute{
 				MarkdownDescription: "Broker addresses the tenants connect to, as `host:port`, when they differ from the provider's own " +
 					"(a separate client listener, say). Defaults to the provider's `bootstrap_servers`.",
@@ -65,11 +75,17 @@ func (r *virtualClusterResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Optional:    true,
 				Validators:  []validator.List{validators.HostPorts()},
 			},
+			"capacity": envelopeSchema(),
 			"client_properties": schema.MapAttribute{
 				MarkdownDescription: "Kafka client settings to hand to the virtual cluster's teams: `bootstrap.servers`, `security.protocol` and, " +
 					"when the provider uses SASL, `sasl.mechanism`. Never contains a password.",
 				ElementType: types.StringType,
 				Computed:    true,
+			},
+			"free": schema.MapAttribute{
+				MarkdownDescription: "What is left of each declared envelope dimension, per broker: the envelope minus `allocated`; negative when overcommitted.",
+				ElementType:         types.Float64Type,
+				Computed:            true,
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The virtual cluster's name; also the import ID.",
@@ -114,6 +130,14 @@ func (r *virtualClusterResource) Create(ctx context.Context, req resource.Create
 	}
 	vc := virtualClusterSpec(ctx, plan)
 	if !r.sharedTopicsExist(ctx, vc.SharedTopics, true, &resp.Diagnostics) {
+		return
+	}
+	ns, _, err := r.data.loadNamespaces(ctx, true)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the registry", err)
+		return
+	}
+	if !r.checkEnvelope(ctx, vc, ns, true, &resp.Diagnostics) {
 		return
 	}
 	registryTopic := r.data.client.RegistryTopic()
@@ -162,6 +186,16 @@ func (r *virtualClusterResource) Update(ctx context.Context, req resource.Update
 	before, after := virtualClusterSpec(ctx, state), virtualClusterSpec(ctx, plan)
 	if !r.sharedTopicsExist(ctx, after.SharedTopics, true, &resp.Diagnostics) {
 		return
+	}
+	if !before.Envelope.Equal(after.Envelope) {
+		ns, _, err := r.data.loadNamespaces(ctx, true)
+		if err != nil {
+			clusterError(&resp.Diagnostics, "read the registry", err)
+			return
+		}
+		if !r.checkEnvelope(ctx, after, ns, true, &resp.Diagnostics) {
+			return
+		}
 	}
 	if _, err := r.data.client.PutRecord(ctx, kindVirtualCluster, after.Name, after); err != nil {
 		clusterError(&resp.Diagnostics, fmt.Sprintf("update virtual cluster %q in the registry", after.Name), err)
@@ -268,6 +302,16 @@ func (r *virtualClusterResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if len(violations) == 0 {
 		r.sharedTopicsExist(ctx, vc.SharedTopics, false, &resp.Diagnostics)
 	}
+	r.checkEnvelope(ctx, vc, ns, false, &resp.Diagnostics)
+	// Allocation is refreshed by Read; the plan keeps what state has.
+	if !req.State.Raw.IsNull() {
+		var state virtualClusterModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if vc.Envelope.Equal(state.Capacity.envelope()) {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("allocated"), state.Allocated)...)
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("free"), state.Free)...)
+		}
+	}
 }
 
 // sharedTopicsExist reports shared topics missing from the cluster: as
@@ -306,6 +350,14 @@ func (r *virtualClusterResource) state(ctx context.Context, vc tenancy.VirtualCl
 		m.SharedTopics, _ = types.SetValueFrom(ctx, types.StringType, vc.SharedTopics)
 	}
 	m.ClientProperties = clientProperties(r.data.connection, vc.BootstrapServers, r.data.connectionMechanism())
+	m.Capacity = envelopeState(vc.Envelope)
+	m.Allocated, m.Free = types.MapNull(types.Float64Type), types.MapNull(types.Float64Type)
+	if vc.Envelope != nil && r.data.canReachCluster() {
+		allocated, free, err := r.data.envelopeAllocation(ctx, vc)
+		if err == nil {
+			m.Allocated, m.Free = floatMapValue(allocated), floatMapValue(free)
+		}
+	}
 	return m
 }
 
@@ -316,6 +368,7 @@ func virtualClusterSpec(ctx context.Context, m virtualClusterModel) tenancy.Virt
 		Prefix:           m.Prefix.ValueString(),
 		SharedTopics:     setOfStrings(ctx, m.SharedTopics),
 		BootstrapServers: listOfStrings(ctx, m.BootstrapServers),
+		Envelope:         m.Capacity.envelope(),
 	}
 	slices.Sort(vc.SharedTopics)
 	return vc

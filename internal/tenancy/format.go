@@ -87,3 +87,7 @@ func formatRatio(v float64, minPlaces int) string {
 	}
 	return s
 }
+
+// FormatDimension formats a value of an envelope dimension (a quota key or
+// "partitions") in its unit, in full, as messages show it.
+func FormatDimension(dimension string, v float64) string { return formatDimension(dimension, v, true) }

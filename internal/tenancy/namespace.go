@@ -314,3 +314,12 @@ func sortedTenants(m map[string]Tenant) []Tenant {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
+
+// Equal reports whether two envelopes, either of which may be nil, are the
+// same.
+func (e *Envelope) Equal(o *Envelope) bool {
+	if e == nil || o == nil {
+		return e == o
+	}
+	return *e == *o
+}

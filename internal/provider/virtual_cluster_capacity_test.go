@@ -1,0 +1,70 @@
+package provider_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/acctest"
+)
+
+// TestAccVirtualCluster_envelope runs alone, like the other capacity tests.
+func TestAccVirtualCluster_envelope(t *testing.T) {
+	london, paris, tenant := acctest.Name("london"), acctest.Name("paris"), acctest.Name("t")
+	config := func(londonProducer, parisProducer, quota int) string {
+		cfg := capacityProvider + fmt.Sprintf(`
+resource "kafkatenant_virtual_cluster" "london" {
+  name     = %q
+  capacity = { producer_byte_rate = %d, partitions = 100 }
+}
+
+resource "kafkatenant_tenant" "t" {
+  name            = %q
+  virtual_cluster = kafkatenant_virtual_cluster.london.name
+}
+`, london, londonProducer, tenant)
+		if parisProducer > 0 {
+			cfg += fmt.Sprintf(`
+resource "kafkatenant_virtual_cluster" "paris" {
+  name     = %q
+  capacity = { producer_byte_rate = %d }
+}
+`, paris, parisProducer)
+		}
+		if quota > 0 {
+			cfg += quotaFor("q", "kafkatenant_tenant.t.name", quota)
+		}
+		return cfg
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(10000000, 0, 6000000)},
+			{
+				// The allocation shows on the next refresh.
+				RefreshState: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("kafkatenant_virtual_cluster.london", "allocated.producer_byte_rate", "6000000"),
+					resource.TestCheckResourceAttr("kafkatenant_virtual_cluster.london", "free.producer_byte_rate", "4000000"),
+					resource.TestCheckResourceAttr("kafkatenant_virtual_cluster.london", "allocated.partitions", "0"),
+				),
+			},
+			{
+				Config:      config(10000000, 0, 15000000),
+				ExpectError: expectError(`Quota Exceeds Virtual Cluster Envelope.*producer_byte_rate.*` + london),
+			},
+			{
+				Config:      config(5000000, 0, 6000000),
+				ExpectError: expectError(`Envelope Below What Tenants Hold.*producer_byte_rate envelope of virtual cluster "` + london + `" would be 5 MB/s`),
+			},
+			{
+				// 10 + 75 MB/s of envelopes against 80 MB/s usable.
+				Config:      config(10000000, 75000000, 6000000),
+				ExpectError: expectError(`Envelopes Exceed Declared Capacity.*producer_byte_rate.*envelopes add up to 85 MB/s`),
+			},
+			{Config: config(10000000, 70000000, 6000000)},
+		},
+	})
+}
