@@ -202,7 +202,9 @@ func (p *kafkatenantProvider) Resources(context.Context) []func() resource.Resou
 }
 
 func (p *kafkatenantProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewCapacityDataSource,
+	}
 }
 
 func (p *kafkatenantProvider) Functions(context.Context) []func() function.Function {
