@@ -443,3 +443,14 @@ func envelopeBelowAllocation(diags *diag.Diagnostics, vc, dimension string, limi
 			"Lower their quotas (or delete topics, for partitions) first, or keep the envelope at %s or more.",
 			dimension, vc, tenancy.FormatDimension(dimension, limit), tenancy.FormatDimension(dimension, held), tenancy.FormatDimension(dimension, held)))
 }
+
+// partitionsExceeded reports partition replicas over the declared limit or
+// a virtual cluster's envelope.
+func partitionsExceeded(diags *diag.Diagnostics, err error) {
+	summary := "Partitions Exceed Declared Capacity"
+	var v tenancy.CapacityViolation
+	if errors.As(err, &v) && v.VirtualCluster != "" {
+		summary = "Partitions Exceed Virtual Cluster Envelope"
+	}
+	diags.AddAttributeError(path.Root("partitions"), summary, err.Error()+" Nothing was changed.")
+}

@@ -66,6 +66,9 @@ type providerData struct {
 	// noCapacityWarned makes the "no capacity declared" warning appear
 	// once per plan rather than once per quota.
 	noCapacityWarned sync.Once
+	// replicas caches the cluster's partition replicas for plan-time
+	// partition checks.
+	replicas replicaCache
 	// idempotent caches whether tenants need IDEMPOTENT_WRITE on the
 	// cluster.
 	idempotent idempotentACL

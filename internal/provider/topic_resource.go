@@ -324,6 +324,11 @@ func (r *topicResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if creating || tenancyChanged(ctx, state, plan) {
 		r.checkTenancy(ctx, plan, false, &resp.Diagnostics)
 	}
+	if creating {
+		r.checkPartitions(ctx, plan, nil, &resp.Diagnostics)
+	} else if !plan.Partitions.Equal(state.Partitions) || !plan.ReplicationFactor.Equal(state.ReplicationFactor) {
+		r.checkPartitions(ctx, plan, &state, &resp.Diagnostics)
+	}
 	if rf := plan.ReplicationFactor; !rf.IsNull() && !rf.IsUnknown() {
 		if creating || !rf.Equal(state.ReplicationFactor) {
 			brokers, err := r.data.client.Brokers(ctx)

@@ -68,3 +68,57 @@ resource "kafkatenant_virtual_cluster" "paris" {
 		},
 	})
 }
+
+// TestAccTopic_partitionCapacity runs alone, like the other capacity tests.
+func TestAccTopic_partitionCapacity(t *testing.T) {
+	vc, tenant := acctest.Name("vc"), acctest.Name("t")
+	config := func(partitions int) string {
+		return fmt.Sprintf(`
+provider "kafkatenant" {
+  capacity = { partitions_per_broker = 4000 }
+}
+
+resource "kafkatenant_virtual_cluster" "vc" {
+  name     = %[1]q
+  capacity = { partitions = 4 }
+}
+
+resource "kafkatenant_tenant" "t" {
+  name            = %[2]q
+  virtual_cluster = kafkatenant_virtual_cluster.vc.name
+}
+
+resource "kafkatenant_topic" "t" {
+  name               = "%[1]s.%[2]s.events"
+  tenant             = kafkatenant_tenant.t.name
+  partitions         = %[3]d
+  replication_factor = 3
+}
+`, vc, tenant, partitions)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			// 4 partitions × RF 3 = 12 replicas = 4 per broker on 3 brokers.
+			{Config: config(4)},
+			{
+				Config:      config(5),
+				ExpectError: expectError(`Partitions Exceed Virtual Cluster Envelope.*` + vc),
+			},
+			{
+				Config: `
+provider "kafkatenant" {
+  capacity = { partitions_per_broker = 1 }
+}
+
+resource "kafkatenant_topic" "big" {
+  name       = "` + acctest.Name("big") + `"
+  partitions = 100
+}
+`,
+				ExpectError: expectError(`Partitions Exceed Declared Capacity.*partitions_per_broker 1 × broker_count 3`),
+			},
+		},
+	})
+}
