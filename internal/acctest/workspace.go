@@ -1,0 +1,100 @@
+package acctest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tfcli"
+)
+
+// Workspace is a Terraform working directory run by the real CLI against a
+// provider binary built from this repository, as a user's separate
+// workspace would be: its own process, state and plan. Tests use it where
+// the in-process provider of resource.Test cannot reach, such as two
+// applies racing each other.
+type Workspace struct {
+	Dir string
+	cli tfcli.CLI
+	rc  string
+}
+
+var (
+	buildOnce  sync.Once
+	pluginDir  string
+	buildError error
+)
+
+// NewWorkspace creates a working directory holding config, with a CLI
+// configuration that points Terraform at the freshly built provider.
+func NewWorkspace(t *testing.T, config string) *Workspace {
+	t.Helper()
+	ctx := context.Background()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "kafkatenant-provider-")
+		if err != nil {
+			buildError = err
+			return
+		}
+		pluginDir = dir
+		root, err := filepath.Abs(filepath.Join("..", ".."))
+		if err != nil {
+			buildError = err
+			return
+		}
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, "terraform-provider-kafkatenant"), ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildError = fmt.Errorf("building the provider: %w\n%s", err, out)
+		}
+	})
+	if buildError != nil {
+		t.Fatal(buildError)
+	}
+	cli, err := tfcli.Resolve(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	rc := filepath.Join(dir, "dev.tfrc")
+	overrides := fmt.Sprintf(`disable_checkpoint = true
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/kafkatenant/kafkatenant" = %q
+    "registry.opentofu.org/kafkatenant/kafkatenant" = %q
+  }
+  direct {}
+}
+`, pluginDir, pluginDir)
+	work := filepath.Join(dir, "work")
+	for path, content := range map[string]string{rc: overrides, filepath.Join(work, "main.tf"): config} {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &Workspace{Dir: work, cli: cli, rc: rc}
+}
+
+// Run runs the CLI with args in the workspace and returns its combined
+// output and error. The provider reads the suite's KAFKATENANT_* variables.
+func (w *Workspace) Run(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, w.cli.Path, append(args, "-no-color")...)
+	cmd.Dir = w.Dir
+	env := []string{"TF_CLI_CONFIG_FILE=" + w.rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
