@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -151,4 +152,64 @@ func checkQuota(t *testing.T, entity []kafka.QuotaComponent, want map[string]flo
 		}
 		return nil
 	}
+}
+
+// TestAccQuota_clusterScope gives a tenant a cluster-wide rate and checks
+// that each broker gets the rate divided by the brokers leading the
+// tenant's partitions, recomputed when leadership moves.
+func TestAccQuota_clusterScope(t *testing.T) {
+	fake := acctest.Embedded(t).Fake
+	tenant := acctest.Name("t")
+	topic := tenant + ".events"
+	base := plainTenant(tenant, "") + fmt.Sprintf(`
+resource "kafkatenant_topic" "events" {
+  name       = %q
+  tenant     = kafkatenant_tenant.test.name
+  partitions = 3
+}
+`, topic)
+	withQuota := base + `
+resource "kafkatenant_quota" "test" {
+  tenant             = kafkatenant_tenant.test.name
+  scope              = "cluster"
+  producer_byte_rate = 30000000
+  depends_on         = [kafkatenant_topic.events]
+}
+`
+	lead := func(brokers ...int32) func() {
+		return func() {
+			for p := int32(0); p < 3; p++ {
+				if err := fake.MoveTopicPartition(topic, p, brokers[int(p)%len(brokers)]); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	share := func(perBroker string) resource.TestCheckFunc {
+		v, _ := strconv.ParseFloat(perBroker, 64)
+		return resource.ComposeAggregateTestCheckFunc(
+			resource.TestCheckResourceAttr("kafkatenant_quota.test", "producer_byte_rate", "30000000"),
+			resource.TestCheckResourceAttr("kafkatenant_quota.test", "per_broker.producer_byte_rate", perBroker),
+			checkQuota(t, []kafka.QuotaComponent{{Type: "user", Name: tenant}}, map[string]float64{"producer_byte_rate": v}),
+		)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: base},
+			// Three brokers lead the tenant's partitions: a third each.
+			{PreConfig: lead(0, 1, 2), Config: withQuota, Check: share("10000000")},
+			{
+				// Leadership moves to one broker: the plan rewrites the
+				// per-broker value.
+				PreConfig: lead(0),
+				Config:    withQuota,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("kafkatenant_quota.test", plancheck.ResourceActionUpdate)},
+				},
+				Check: share("30000000"),
+			},
+		},
+	})
 }
