@@ -454,3 +454,12 @@ func partitionsExceeded(diags *diag.Diagnostics, err error) {
 	}
 	diags.AddAttributeError(path.Root("partitions"), summary, err.Error()+" Nothing was changed.")
 }
+
+// tenantUnbounded warns that nothing bounds a new tenant's traffic.
+func tenantUnbounded(diags *diag.Diagnostics, tenant, user string, keys []string) {
+	diags.AddAttributeWarning(path.Root("name"), "Tenant Not Bounded by a Quota",
+		fmt.Sprintf("No quota on the cluster bounds tenant %q (user %s) for %s, so it may use whole brokers and the declared capacity cannot be "+
+			"guaranteed to other tenants. Add a kafkatenant_quota with tenant = %q for those keys (it may be in this same plan), or a user <default> "+
+			"quota that bounds every tenant without its own. Until then the capacity data source and quota plans report it as unbounded.",
+			tenant, user, strings.Join(keys, ", "), tenant))
+}

@@ -3,6 +3,8 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -115,4 +117,52 @@ resource "kafkatenant_tenant" "d" {
 			},
 		},
 	})
+}
+
+func TestAccTenant_unboundedWarning(t *testing.T) {
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test: set %s=1", resource.EnvTfAcc)
+	}
+	tenant := acctest.Name("t")
+	required := `
+terraform {
+  required_providers {
+    kafkatenant = { source = "kafkatenant/kafkatenant" }
+  }
+}
+`
+	ctx := context.Background()
+	// Warnings are only visible in the CLI's output, so this runs the real
+	// CLI in a workspace of its own.
+	out, err := acctest.NewWorkspace(t, required+capacityProvider+plainTenant(tenant, "")).Run(ctx, "plan", "-input=false")
+	if err != nil {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
+	if !expectError(`Warning: Tenant Not Bounded by a Quota.*tenant "` + tenant + `".*producer_byte_rate, consumer_byte_rate`).MatchString(out) {
+		t.Errorf("the plan does not warn that the tenant is unbounded:\n%s", out)
+	}
+	// With a user <default> quota bounding every tenant, the warning goes.
+	withDefault := required + capacityProvider + plainTenant(tenant, "") + `
+resource "kafkatenant_quota" "default" {
+  user               = "<default>"
+  producer_byte_rate = 1000
+  consumer_byte_rate = 1000
+}
+`
+	ws := acctest.NewWorkspace(t, withDefault)
+	if out, err := ws.Run(ctx, "apply", "-auto-approve", "-input=false", "-target=kafkatenant_quota.default"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := ws.Run(context.Background(), "destroy", "-auto-approve", "-input=false"); err != nil {
+			t.Errorf("destroy: %v\n%s", err, out)
+		}
+	})
+	out, err = ws.Run(ctx, "plan", "-input=false")
+	if err != nil {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
+	if strings.Contains(out, "Tenant Not Bounded by a Quota") {
+		t.Errorf("the plan warns although a user <default> quota bounds the tenant:\n%s", out)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -90,6 +91,39 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	violations := without(ns, kindTenant, name).CheckTenant(t, r.data.client.RegistryTopic(), false)
 	namespaceViolations(&resp.Diagnostics, "tenant", name, violations, false)
+	if req.State.Raw.IsNull() && r.data.capacityDeclared {
+		r.warnUnbounded(ctx, t, &resp.Diagnostics)
+	}
+}
+
+// warnUnbounded warns when nothing on the cluster bounds a new tenant's
+// traffic. It is a warning, not an error: the quota that bounds a tenant is
+// normally planned in the same run, and Terraform plans each resource
+// without seeing the others. The capacity data source and every quota plan
+// keep reporting the tenant until a quota covers it.
+func (r *tenantResource) warnUnbounded(ctx context.Context, t tenancy.Tenant, diags *diag.Diagnostics) {
+	user := username(t.Principal)
+	if user == "" {
+		return
+	}
+	in, err := r.data.capacityInputs(ctx, false)
+	if err != nil {
+		clusterError(diags, "read the quotas on the cluster", err)
+		return
+	}
+	report := tenancy.Allocate(in.capacity, in.quotas, append(in.principals, user))
+	var keys []string
+	for _, key := range tenancy.CapacityKeys {
+		k := report.Keys[key]
+		for _, u := range k.Unbounded {
+			if k.Checked && u.Principal == user {
+				keys = append(keys, string(key))
+			}
+		}
+	}
+	if len(keys) > 0 {
+		tenantUnbounded(diags, t.Name, user, keys)
+	}
 }
 
 // keepSatisfiedBindings reports whether the recorded bindings, though
