@@ -98,3 +98,22 @@ func (w *Workspace) Run(ctx context.Context, args ...string) (string, error) {
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
+
+// Write replaces the workspace's configuration.
+func (w *Workspace) Write(t *testing.T, config string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(w.Dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// MustRun runs the CLI and fails the test, showing the output, if it
+// fails.
+func (w *Workspace) MustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := w.Run(context.Background(), args...)
+	if err != nil {
+		t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
