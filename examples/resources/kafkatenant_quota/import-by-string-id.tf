@@ -1,0 +1,4 @@
+import {
+  to = kafkatenant_quota.payments
+  id = "user=london.payments"
+}
