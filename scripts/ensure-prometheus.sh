@@ -73,7 +73,7 @@ echo "ensure-prometheus: installing the Debian package prometheus (its service i
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq || fail "apt-get update failed; check the network and /etc/apt/sources.list. $manual"
 apt-get install -y -qq --no-install-recommends prometheus >/dev/null ||
-	fail "apt-get install prometheus failed (see the output above). $manual"
+	fail "apt-get install prometheus failed (see its errors above). $manual"
 
 bin=$(command -v prometheus) || fail "the prometheus package is installed but no prometheus binary is on PATH. $manual"
 report "$bin"
