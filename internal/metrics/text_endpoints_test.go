@@ -402,3 +402,34 @@ func wantAll(t *testing.T, err error, parts []string) {
 		}
 	}
 }
+
+// TestTextEndpoints_Observe_httpClient uses a caller's client for TLS, with
+// authentication wrapped around its transport.
+func TestTextEndpoints_Observe_httpClient(t *testing.T) {
+	const token = "tok-tls-5d21"
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+token {
+			http.Error(w, "Forbidden", http.StatusForbidden)
+			return
+		}
+		_, _ = w.Write([]byte(broker2Exposition))
+	}))
+	defer srv.Close()
+
+	untrusted, err := NewTextEndpoints([]string{srv.URL}, DefaultNames(), WithBearerToken(token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = untrusted.Observe(context.Background(), idleUser, nil)
+	wantAll(t, err, []string{"cannot reach the metrics endpoint " + srv.URL, "certificate"})
+
+	trusted, err := NewTextEndpoints([]string{srv.URL}, DefaultNames(), WithHTTPClient(srv.Client()), WithBearerToken(token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := trusted.Observe(context.Background(), idleUser, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertObservations(t, got.Observations, []tenancy.Observation{fixtureExpectations[4].broker2.on(srv.URL)})
+}
