@@ -463,3 +463,17 @@ func tenantUnbounded(diags *diag.Diagnostics, tenant, user string, keys []string
 			"quota that bounds every tenant without its own. Until then the capacity data source and quota plans report it as unbounded.",
 			tenant, user, strings.Join(keys, ", "), tenant))
 }
+
+// throttleTenantNotFound reports a throttle-status lookup of an unknown
+// tenant.
+func throttleTenantNotFound(diags *diag.Diagnostics, tenant string) {
+	diags.AddAttributeError(path.Root("tenant"), "Tenant Not Found",
+		fmt.Sprintf("No tenant named %q is in the registry. Check the name, or look the principal up with user instead.", tenant))
+}
+
+// metricsReadFailed reports a metrics source that could not be read.
+func metricsReadFailed(diags *diag.Diagnostics, kind string, err error) {
+	diags.AddError("Metrics Source Failed",
+		fmt.Sprintf("kafkatenant could not read the tenant's metrics from the %s source configured in the provider's metrics attribute. "+
+			"Check that the URL answers from this machine and the credentials; the error names what failed.\n\nError: %s", kind, err))
+}

@@ -47,6 +47,7 @@ type providerModel struct {
 	BootstrapServers types.List     `tfsdk:"bootstrap_servers"`
 	Capacity         *capacityModel `tfsdk:"capacity"`
 	ClientID         types.String   `tfsdk:"client_id"`
+	Metrics          *metricsModel  `tfsdk:"metrics"`
 	RegistryTopic    types.String   `tfsdk:"registry_topic"`
 	SASL             *saslModel     `tfsdk:"sasl"`
 	Timeout          types.String   `tfsdk:"timeout"`
@@ -92,6 +93,7 @@ func (p *kafkatenantProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				MarkdownDescription: "The `client.id` the provider announces to the brokers. Defaults to `" + kafka.DefaultClientID + "`. Environment: `KAFKATENANT_CLIENT_ID`.",
 				Optional:            true,
 			},
+			"metrics": metricsSchema(),
 			"registry_topic": schema.StringAttribute{
 				MarkdownDescription: "The compacted topic where kafkatenant keeps virtual-cluster and tenant records, shared by every workspace that manages the cluster. " +
 					"Created on first use. Defaults to `" + kafka.DefaultRegistryTopic + "`. Environment: `KAFKATENANT_REGISTRY_TOPIC`. " +
@@ -168,7 +170,7 @@ func (p *kafkatenantProvider) Configure(ctx context.Context, req provider.Config
 	data := &providerData{}
 	resp.DataSourceData, resp.ResourceData = data, data
 
-	if model.hasUnknown() || model.Capacity.hasUnknown() {
+	if model.hasUnknown() || model.Capacity.hasUnknown() || model.Metrics.hasUnknown() {
 		// Connection settings that come from other resources are known
 		// only at apply; cluster checks wait until then.
 		tflog.Info(ctx, "provider connection settings are not yet known; cluster checks are deferred to apply")
@@ -186,6 +188,11 @@ func (p *kafkatenantProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 	data.capacity, data.capacityDeclared = capacity, declared
+	data.metrics, diags = resolveMetrics(model.Metrics, p.getenv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	tflog.Debug(ctx, "configured Kafka connection", map[string]any{"connection": cfg.String()})
 	data.client = kafka.NewClient(cfg)
 	data.connection = cfg
@@ -204,6 +211,7 @@ func (p *kafkatenantProvider) Resources(context.Context) []func() resource.Resou
 func (p *kafkatenantProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewCapacityDataSource,
+		NewThrottleStatusDataSource,
 	}
 }
 

@@ -59,6 +59,8 @@ type providerData struct {
 	// when the provider declares none, which turns capacity checks off.
 	capacity         tenancy.Capacity
 	capacityDeclared bool
+	// metrics is where observed traffic and throttling come from.
+	metrics metricsConfig
 	// quotaMu serialises this process's quota writes with their capacity
 	// re-checks: Terraform applies resources in parallel, and two quotas
 	// that fit alone must not both be written when together they do not.
