@@ -69,7 +69,7 @@ output "topics" {
 		checkTopicOnCluster(t, prefix+"orders", 2, nil),
 		checkTopicOnCluster(t, prefix+"audit", 1, map[string]string{"retention.ms": "3600000"}),
 		checkQuota(t, []kafka.QuotaComponent{{Type: "user", Name: user}}, map[string]float64{"producer_byte_rate": 1000000, "consumer_byte_rate": 2000000}),
-		checkLogin(t, user, "module-password-1", true),
+		checkLogin(user, "module-password-1", true),
 	}
 	for _, check := range checks {
 		if err := check(&terraform.State{}); err != nil {

@@ -70,9 +70,9 @@ func capacitySchema() schema.SingleNestedAttribute {
 // variables. declared is false when nothing is declared at all.
 func resolveCapacity(m *capacityModel, getenv func(string) string) (tenancy.Capacity, bool, diag.Diagnostics) {
 	var (
-		diags diag.Diagnostics
-		c     tenancy.Capacity
-		any   bool
+		diags    diag.Diagnostics
+		c        tenancy.Capacity
+		declared bool
 	)
 	if m == nil {
 		m = &capacityModel{}
@@ -92,7 +92,7 @@ func resolveCapacity(m *capacityModel, getenv func(string) string) (tenancy.Capa
 			}
 			n = parsed
 		}
-		*dst, any = int(n), true
+		*dst, declared = int(n), true
 	}
 	floatField := func(name string, v types.Float64, dst *float64) {
 		f := v.ValueFloat64()
@@ -109,7 +109,7 @@ func resolveCapacity(m *capacityModel, getenv func(string) string) (tenancy.Capa
 			}
 			f = parsed
 		}
-		*dst, any = f, true
+		*dst, declared = f, true
 	}
 	var disk, in, out int
 	intField("broker_count", m.BrokerCount, &c.BrokerCount)
@@ -130,7 +130,7 @@ func resolveCapacity(m *capacityModel, getenv func(string) string) (tenancy.Capa
 	if err := c.Validate(); err != nil {
 		diags.AddAttributeError(path.Root("capacity"), "Invalid Capacity", err.Error())
 	}
-	return c, any, diags
+	return c, declared, diags
 }
 
 // hasUnknown reports whether any declared capacity is not yet known.

@@ -27,7 +27,7 @@ func TestAccTenant_drift(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: tenantConfig(vc, tenant, 1, ""),
-				Check:  checkLogin(t, user, "correct-horse-1", true),
+				Check:  checkLogin(user, "correct-horse-1", true),
 			},
 			{
 				PreConfig: func() {
@@ -47,7 +47,7 @@ func TestAccTenant_drift(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkTenantACLCount(t, "User:"+user, 12),
-					checkLogin(t, user, "correct-horse-1", true),
+					checkLogin(user, "correct-horse-1", true),
 				),
 			},
 			{
@@ -55,8 +55,8 @@ func TestAccTenant_drift(t *testing.T) {
 				// stops working.
 				Config: tenantConfig(vc, tenant, 2, ""),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkLogin(t, user, "correct-horse-2", true),
-					checkLogin(t, user, "correct-horse-1", false),
+					checkLogin(user, "correct-horse-2", true),
+					checkLogin(user, "correct-horse-1", false),
 				),
 			},
 		},
@@ -112,7 +112,7 @@ resource "kafkatenant_tenant" "t" {
 	})
 }
 
-func checkLogin(t *testing.T, user, password string, want bool) resource.TestCheckFunc {
+func checkLogin(user, password string, want bool) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		cfg := acctest.ConnectionConfig()
 		cfg.SASL = &kafka.SASLConfig{Mechanism: kafka.MechanismScramSHA512, Username: user, Password: password}
@@ -120,8 +120,11 @@ func checkLogin(t *testing.T, user, password string, want bool) resource.TestChe
 		c := kafka.NewClient(cfg)
 		defer c.Close()
 		err := c.Ping(context.Background())
-		if (err == nil) != want {
-			return fmt.Errorf("login as %s succeeded = %t, want %t (error: %v)", user, err == nil, want, err)
+		if err == nil && !want {
+			return fmt.Errorf("login as %s succeeded, want it refused", user)
+		}
+		if err != nil && want {
+			return fmt.Errorf("login as %s failed, want it accepted: %w", user, err)
 		}
 		return nil
 	}
