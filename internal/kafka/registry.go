@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -69,6 +70,11 @@ func recordKey(kind, name string) string { return kind + "/" + name }
 type registry struct {
 	topic string
 
+	// loadMu makes reads single-flight: Terraform plans and applies many
+	// resources at once, and they should share one read.
+	loadMu      sync.Mutex
+	lastRefresh time.Time
+
 	mu      sync.Mutex
 	snap    RegistrySnapshot
 	loaded  bool
@@ -79,21 +85,36 @@ type registry struct {
 // and serving the cache afterwards. Callers that must see writes by other
 // processes (apply-time checks) use RefreshRegistry.
 func (c *Client) Registry(ctx context.Context) (RegistrySnapshot, error) {
+	c.reg.loadMu.Lock()
+	defer c.reg.loadMu.Unlock()
 	c.reg.mu.Lock()
 	loaded := c.reg.loaded
 	c.reg.mu.Unlock()
 	if loaded {
 		return c.snapshot(), nil
 	}
-	return c.RefreshRegistry(ctx)
+	return c.refreshLocked(ctx)
 }
 
-// RefreshRegistry reads whatever was written to the registry since the last
-// read, including other processes' writes, and returns the updated content.
+// RefreshRegistry returns the registry's content including everything
+// written, by any process, before the call began. Concurrent calls share
+// one read: a read that started after this call began serves it too.
 func (c *Client) RefreshRegistry(ctx context.Context) (RegistrySnapshot, error) {
+	called := time.Now()
+	c.reg.loadMu.Lock()
+	defer c.reg.loadMu.Unlock()
+	if c.reg.lastRefresh.After(called) {
+		return c.snapshot(), nil
+	}
+	return c.refreshLocked(ctx)
+}
+
+// refreshLocked reads what was written since the last read; loadMu is held.
+func (c *Client) refreshLocked(ctx context.Context) (RegistrySnapshot, error) {
 	if err := c.ensureRegistry(ctx); err != nil {
 		return RegistrySnapshot{}, err
 	}
+	started := time.Now()
 	c.reg.mu.Lock()
 	defer c.reg.mu.Unlock()
 	if c.reg.snap.Records == nil {
@@ -102,7 +123,7 @@ func (c *Client) RefreshRegistry(ctx context.Context) (RegistrySnapshot, error) 
 	if err := c.readRegistry(ctx, &c.reg.snap); err != nil {
 		return RegistrySnapshot{}, err
 	}
-	c.reg.loaded = true
+	c.reg.loaded, c.reg.lastRefresh = true, started
 	return cloneSnapshot(c.reg.snap), nil
 }
 

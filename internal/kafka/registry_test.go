@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kmsg"
+
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/embedded"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
 )
@@ -192,5 +194,55 @@ func TestACLsAndSCRAM(t *testing.T) {
 	}
 	if ok, err := cl.SupportsIdempotentWriteByTopic(ctx); err != nil || !ok {
 		t.Errorf("SupportsIdempotentWriteByTopic = %t, %v; kfake implements KIP-679", ok, err)
+	}
+}
+
+// TestRegistryReadsAreShared checks that many resources asking for the
+// registry at once, as Terraform's parallel plans do, cost one read, and
+// that a refresh asked for later still sees a later write.
+func TestRegistryReadsAreShared(t *testing.T) {
+	ctx := context.Background()
+	c := startEmbedded(t)
+	writer := registryClient(t, c, "")
+	if _, err := writer.PutRecord(ctx, "tenant", "a", spec{Prefix: "a."}); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		reads int
+	)
+	c.Fake.ControlKey(int16(kmsg.ListOffsets), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.Fake.KeepControl()
+		mu.Lock()
+		reads++
+		mu.Unlock()
+		return nil, nil, false
+	})
+	reader := registryClient(t, c, "")
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := reader.Registry(ctx); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	mu.Lock()
+	if reads != 1 {
+		t.Errorf("50 concurrent first reads sent %d ListOffsets requests, want 1", reads)
+	}
+	mu.Unlock()
+	if _, err := writer.PutRecord(ctx, "tenant", "b", spec{Prefix: "b."}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := reader.RefreshRegistry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Of("tenant")) != 2 {
+		t.Errorf("a refresh after another process wrote sees %d tenants, want 2", len(snap.Of("tenant")))
 	}
 }
