@@ -201,6 +201,9 @@ func (b *bench) terraform(ctx context.Context, dir, ph string) (time.Duration, e
 	switch {
 	case err == nil:
 		return elapsed, nil
+	case ctx.Err() != nil:
+		// Interrupted: the CLI's output only repeats that it halted.
+		return elapsed, fmt.Errorf("terraform %s in %s: %w", ph, dir, ctx.Err())
 	case ph == "plan" && errors.As(err, &exit) && exit.ExitCode() == 2:
 		return elapsed, fmt.Errorf("the plan in %s after apply was not empty: the configuration does not converge\n%s", dir, tail(out.String(), 60))
 	default:

@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tfcli"
 )
 
 // The counter must see every request and change none: the benchmark's
@@ -131,5 +135,36 @@ func TestParseOptions(t *testing.T) {
 		if _, err := parseOptions(bad.sizes, bad.parallelism, bad.reps); err == nil {
 			t.Errorf("parseOptions(%q, %d, %d) accepted bad input", bad.sizes, bad.parallelism, bad.reps)
 		}
+	}
+}
+
+// fakeCLI writes a stand-in for terraform that prints a line and exits
+// with code.
+func fakeCLI(t *testing.T, code int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "terraform")
+	script := fmt.Sprintf("#!/bin/sh\necho \"fake terraform $1\"\nexit %d\n", code)
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// A plan after apply that finds changes (exit code 2 with
+// -detailed-exitcode) means the provider does not converge: the benchmark
+// must fail, not time it.
+func TestTerraform_nonEmptyPlanFails(t *testing.T) {
+	b := &bench{opts: options{parallelism: 3}, cli: tfcli.CLI{Path: fakeCLI(t, 2)}}
+	_, err := b.terraform(context.Background(), t.TempDir(), "plan")
+	if err == nil || !strings.Contains(err.Error(), "was not empty") || !strings.Contains(err.Error(), "fake terraform plan") {
+		t.Errorf("plan exiting 2: got %v, want a not-empty error with the CLI's output", err)
+	}
+	if _, err := b.terraform(context.Background(), t.TempDir(), "apply"); err == nil || !strings.Contains(err.Error(), "exit status 2") {
+		t.Errorf("apply exiting 2: got %v, want a failure", err)
+	}
+
+	b.cli.Path = fakeCLI(t, 0)
+	if _, err := b.terraform(context.Background(), t.TempDir(), "plan"); err != nil {
+		t.Errorf("plan exiting 0: %v", err)
 	}
 }
