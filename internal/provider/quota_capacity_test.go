@@ -90,8 +90,11 @@ resource "kafkatenant_tenant" "d" {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
+				// Terraform re-plans each resource just before applying it,
+				// so the second quota is refused either by that re-plan or by
+				// the re-check inside the apply; both see the first quota.
 				Config:      config,
-				ExpectError: expectError(`Quota Exceeds Declared Capacity.*found while applying`),
+				ExpectError: expectError(`Quota Exceeds Declared Capacity.*already allocated 45 MB/s \+ this change 45 MB/s`),
 			},
 			{
 				PreConfig: func() {
