@@ -13,20 +13,25 @@ import (
 
 // checkTenancy enforces a topic's place in the tenancy model: a topic of a
 // tenant lies inside the tenant's topic prefix and within its budgets, and
-// a topic inside some tenant's prefix names that tenant. At plan (fresh is
-// false) a tenant missing from the registry may be created by the same
-// apply, so its checks wait for apply; at apply they are made against the
-// registry as it is then.
-func (r *topicResource) checkTenancy(ctx context.Context, plan topicModel, fresh bool, diags *diag.Diagnostics) bool {
+// a topic inside some tenant's prefix names that tenant. At plan (applying
+// is false) a tenant missing from the registry may be created by the same
+// apply, so its checks wait for apply. At apply the process's registry
+// snapshot already holds the tenants this apply registered; it is read
+// again only when the tenant is missing from it, so that creating many
+// topics does not cost a registry read each.
+func (r *topicResource) checkTenancy(ctx context.Context, plan topicModel, applying bool, diags *diag.Diagnostics) bool {
 	if plan.Name.IsUnknown() || plan.Tenant.IsUnknown() {
 		return true
 	}
-	ns, _, err := r.data.loadNamespaces(ctx, fresh)
+	name, tenantName := plan.Name.ValueString(), plan.Tenant.ValueString()
+	ns, _, err := r.data.loadNamespaces(ctx, false)
+	if _, known := ns.Tenants[tenantName]; err == nil && applying && tenantName != "" && !known {
+		ns, _, err = r.data.loadNamespaces(ctx, true)
+	}
 	if err != nil {
 		clusterError(diags, "read the registry", err)
 		return false
 	}
-	name, tenantName := plan.Name.ValueString(), plan.Tenant.ValueString()
 	if tenantName == "" {
 		if owner, ok := ns.TenantOwning(tenancy.TopicNames, name); ok {
 			topicInsideTenant(diags, name, owner)
@@ -36,7 +41,7 @@ func (r *topicResource) checkTenancy(ctx context.Context, plan topicModel, fresh
 	}
 	t, ok := ns.Tenants[tenantName]
 	if !ok {
-		if fresh {
+		if applying {
 			topicTenantNotFound(diags, name, tenantName)
 			return false
 		}
