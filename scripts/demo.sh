@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The kafkatenant demo (`make demo`): on a machine with only Go, start the
-# embedded dev cluster, build the provider, and run init, apply, output and
-# destroy of examples/demo with a Terraform-compatible CLI, using the
-# locally built provider through a development override. Everything lives
-# in a temporary directory that is removed on exit, with the cluster.
+# embedded dev cluster, build the provider, and run init, apply, output, a
+# no-change plan, a plan that must be refused (refused/overcommit.tf, when
+# the configuration has one) and destroy of examples/demo with a
+# Terraform-compatible CLI, using the locally built provider through a
+# development override. Everything lives in a temporary directory that is
+# removed on exit, with the cluster.
 #
 # Environment:
 #   KAFKATENANT_DEMO_PORTS  the dev cluster's loopback ports (default 19092,19093,19094)
@@ -121,10 +123,19 @@ export TF_CLI_CONFIG_FILE="$tmp/terraform.rc" CHECKPOINT_DISABLE=1 TF_INPUT=0
 cat "$TF_CLI_CONFIG_FILE"
 echo "CLI: $cli ($("$cli" version | head -n 1))"
 
-work="$tmp/work"
-cp -R "$config_dir" "$work"
+# The configuration's parent is copied too, so that relative module sources
+# such as ../modules/tenant resolve as they do in the repository.
+cp -R "$(dirname "$config_dir")" "$tmp/src"
+work="$tmp/src/$(basename "$config_dir")"
 cd "$work"
 echo "configuration: ${config_dir#"$root"/} (copied to $work)"
+
+# Tenant passwords come from the environment, as a secret store would hand
+# them to a pipeline. They are random, never printed, and, being written to
+# write-only attributes through an ephemeral variable, never stored.
+password() { LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 24; }
+TF_VAR_passwords=$(printf '{"london-payments":"%s","london-risk":"%s","paris-orders":"%s"}' "$(password)" "$(password)" "$(password)")
+export TF_VAR_passwords
 
 step "$(basename "$cli") init"
 "$cli" init -input=false
@@ -145,6 +156,24 @@ case $plan_rc in
 2) fail "the plan after apply is not empty: the provider reports a perpetual diff" ;;
 *) fail "the plan after apply failed" ;;
 esac
+
+if [[ -f refused/overcommit.tf ]]; then
+	step "A quota that would overcommit the brokers is refused at plan time"
+	cat refused/overcommit.tf
+	cp refused/overcommit.tf ./overcommit.tf
+	set +e
+	"$cli" plan -input=false -no-color >"$tmp/refused.log" 2>&1
+	refused_rc=$?
+	set -e
+	rm ./overcommit.tf
+	if [[ $refused_rc -eq 0 ]] || ! grep -q "Quota Exceeds Declared Capacity" "$tmp/refused.log"; then
+		cat "$tmp/refused.log"
+		fail "the overcommitting quota was not refused"
+	fi
+	# The diagnostic, from its title to the end of its arithmetic.
+	sed -n '/Error: Quota Exceeds Declared Capacity/,/oversubscription$/p' "$tmp/refused.log"
+	echo "refused as expected; nothing was changed on the cluster"
+fi
 
 step "$(basename "$cli") destroy"
 "$cli" destroy -auto-approve -input=false

@@ -380,7 +380,8 @@ func capacityExceeded(diags *diag.Diagnostics, v tenancy.CapacityViolation, appl
 // capacityWarning reports a standing capacity problem the planned quota
 // neither causes nor worsens.
 func capacityWarning(diags *diag.Diagnostics, v tenancy.CapacityViolation) {
-	diags.AddWarning("Cluster Already Overcommitted", v.Message+"\n\nThis quota does not make it worse, so it is not refused; fix the quotas named above.")
+	diags.AddWarning("Existing Capacity Problem", v.Message+"\n\nThis stands on the cluster already and this quota does not make it worse, "+
+		"so the quota is not refused. In a first rollout it often only means that other quotas of the same plan are not applied yet.")
 }
 
 // noCapacityDeclared warns, once per plan, that quotas are not checked.
