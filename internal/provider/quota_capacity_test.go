@@ -169,3 +169,22 @@ resource "kafkatenant_quota" "default" {
 		t.Errorf("the plan warns although a user <default> quota bounds the tenant:\n%s", out)
 	}
 }
+
+// TestAccQuota_defaultClientIDUnbounded shows that a quota Kafka applies
+// once per client id cannot be counted, so with capacity declared it is
+// refused with the reason and the way to bound it.
+func TestAccQuota_defaultClientIDUnbounded(t *testing.T) {
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: capacityProvider + `
+resource "kafkatenant_quota" "per_client" {
+  client_id          = "<default>"
+  producer_byte_rate = 1000000
+}
+`,
+			ExpectError: expectError(`Quota Exceeds Declared Capacity.*producer_byte_rate cannot be bounded.*client-id=<default>`),
+		}},
+	})
+}
