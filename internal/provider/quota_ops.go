@@ -85,14 +85,8 @@ func (r *quotaResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
 		return
 	}
-	entity, err := tenancy.ParseEntity(state.Entity.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Quota Entity in State", err.Error())
-		return
-	}
-	live, err := r.data.client.DescribeQuota(ctx, quotaComponents(entity))
-	if err != nil {
-		clusterError(&resp.Diagnostics, "read the client quota of "+entity.String(), err)
+	entity, live, ok := r.live(ctx, state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if len(live) == 0 {
@@ -120,14 +114,8 @@ func (r *quotaResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	entity, err := tenancy.ParseEntity(state.Entity.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Quota Entity in State", err.Error())
-		return
-	}
-	live, err := r.data.client.DescribeQuota(ctx, quotaComponents(entity))
-	if err != nil {
-		clusterError(&resp.Diagnostics, "read the client quota of "+entity.String(), err)
+	entity, live, ok := r.live(ctx, state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	keys := make([]string, 0, len(live))
@@ -138,6 +126,22 @@ func (r *quotaResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if err := r.data.client.AlterQuota(ctx, quotaComponents(entity), nil, keys, false); err != nil {
 		clusterError(&resp.Diagnostics, "delete the client quota of "+entity.String(), err)
 	}
+}
+
+// live returns the entity recorded in state and the values the cluster
+// holds for it.
+func (r *quotaResource) live(ctx context.Context, state quotaModel, diags *diag.Diagnostics) (tenancy.Entity, map[string]float64, bool) {
+	entity, err := tenancy.ParseEntity(state.Entity.ValueString())
+	if err != nil {
+		diags.AddError("Invalid Quota Entity in State", err.Error())
+		return nil, nil, false
+	}
+	values, err := r.data.client.DescribeQuota(ctx, quotaComponents(entity))
+	if err != nil {
+		clusterError(diags, "read the client quota of "+entity.String(), err)
+		return nil, nil, false
+	}
+	return entity, values, true
 }
 
 func (r *quotaResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
