@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/acctest"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
@@ -17,19 +20,31 @@ import (
 
 // TestAccQuota_concurrentApplies races two workspaces, each in its own
 // Terraform process, that apply quotas which fit the declared capacity
-// alone but not together (45 + 45 MB/s against 80 MB/s). Whatever the
-// interleaving, the cluster must never be left overcommitted: at most one
-// quota survives, and every refused apply says why. It runs alone, like
-// the other capacity tests, several rounds in a row.
+// alone but not together (45 + 45 MB/s against 80 MB/s). On the embedded
+// cluster the broker holds the first write until the second arrives, so
+// both get past their checks and the verification after writing must
+// catch it. Whatever the interleaving, the cluster must never be left
+// overcommitted: at most one quota survives, and every refused apply says
+// why. It runs alone, like the other capacity tests, several rounds in a
+// row.
 func TestAccQuota_concurrentApplies(t *testing.T) {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skipf("acceptance test: set %s=1", resource.EnvTfAcc)
 	}
 	const rounds = 5
 	outcomes := map[string]int{}
+	rolledBack := 0
 	for round := 0; round < rounds; round++ {
 		users := []string{acctest.Name("race-a"), acctest.Name("race-b")}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		if acctest.IsEmbedded() {
+			// Left alone, the second process usually sees the first quota
+			// before writing and is refused there. Holding the first write
+			// at the broker until the second arrives makes both pass their
+			// checks and write, so the verification after writing, and its
+			// rollback, are what keep the cluster within capacity.
+			holdFirstWriteForSecond(t, acctest.Embedded(t).Fake, users)
+		}
 		var (
 			wg   sync.WaitGroup
 			outs = make([]string, 2)
@@ -82,6 +97,9 @@ resource "kafkatenant_quota" "q" {
 			if !strings.Contains(outs[i], "Quota Exceeds Declared Capacity") {
 				t.Fatalf("round %d: an apply failed for another reason:\n%s", round, outs[i])
 			}
+			if strings.Contains(outs[i], "rolled back to its previous value") {
+				rolledBack++
+			}
 		}
 		if succeeded != written {
 			t.Fatalf("round %d: %d applies succeeded but %d quotas are on the cluster", round, succeeded, written)
@@ -97,5 +115,58 @@ resource "kafkatenant_quota" "q" {
 		}
 		cancel()
 	}
-	t.Logf("outcomes over %d rounds: %v", rounds, outcomes)
+	t.Logf("outcomes over %d rounds: %v; %d applies rolled their own write back", rounds, outcomes, rolledBack)
+	if acctest.IsEmbedded() && rolledBack == 0 {
+		t.Error("no apply had to roll its write back, so the forced interleaving did not happen and the rollback path went untested")
+	}
+}
+
+// holdFirstWriteForSecond makes the broker hold the first quota write for
+// users until the second arrives (or ten seconds pass), then lets both
+// through. Validate-only requests, sent at plan time, pass untouched.
+func holdFirstWriteForSecond(t *testing.T, fake *kfake.Cluster, users []string) {
+	t.Helper()
+	var (
+		mu       sync.Mutex
+		writes   int
+		released = make(chan struct{})
+	)
+	ours := func(req *kmsg.AlterClientQuotasRequest) bool {
+		for _, e := range req.Entries {
+			for _, c := range e.Entity {
+				if c.Name != nil && slices.Contains(users, *c.Name) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	fake.ControlKey(int16(kmsg.AlterClientQuotas), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		req := r.(*kmsg.AlterClientQuotasRequest)
+		if req.ValidateOnly || !ours(req) {
+			fake.KeepControl()
+			return nil, nil, false
+		}
+		mu.Lock()
+		writes++
+		n := writes
+		mu.Unlock()
+		switch n {
+		case 1:
+			fake.KeepControl()
+			fake.SleepControl(func() {
+				select {
+				case <-released:
+				case <-time.After(10 * time.Second):
+				}
+			})
+		case 2:
+			close(released)
+		}
+		// From the second write on, the control function is done.
+		if n >= 2 {
+			fake.DropControl()
+		}
+		return nil, nil, false
+	})
 }
