@@ -162,6 +162,16 @@ func (c Config) clientID() string {
 	return c.ClientID
 }
 
+// principal names the provider's own principal for the registry records it
+// writes: the SASL user, or empty when the listener authenticates
+// otherwise.
+func (c Config) principal() string {
+	if c.SASL == nil || c.SASL.Username == "" {
+		return ""
+	}
+	return "User:" + c.SASL.Username
+}
+
 // tlsEnabled reports whether connections use TLS.
 func (c Config) tlsEnabled() bool { return c.TLS != nil && c.TLS.Enabled }
 
