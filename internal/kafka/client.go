@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
@@ -31,7 +32,13 @@ type Client struct {
 	kcl     *kgo.Client
 	adm     *kadm.Client
 	home    *kgo.Broker
+	seeds   []*kgo.Broker
 	connErr error
+	// firstMeta is the metadata of every topic the connection check read
+	// at firstMetaAt, kept for the snapshot's load so that one request
+	// serves both.
+	firstMeta   *kmsg.MetadataResponse
+	firstMetaAt time.Time
 
 	topics *coalescer[string, TopicDescription]
 	reg    registry
@@ -155,32 +162,32 @@ func (c *Client) admin(ctx context.Context) (*kadm.Client, error) {
 
 	vctx, cancel := context.WithTimeout(ctx, c.cfg.timeout())
 	defer cancel()
-	home, err := firstSeedAnswering(vctx, kcl)
+	home, meta, err := firstSeedAnswering(vctx, kcl)
 	if err != nil {
 		kcl.Close()
 		c.connErr = diagnose(ctx, c.cfg, err)
 		return nil, c.connErr
 	}
-	c.kcl, c.adm, c.home = kcl, adm, home
+	c.kcl, c.adm, c.home, c.seeds, c.firstMeta, c.firstMetaAt = kcl, adm, home, kcl.SeedBrokers(), meta, time.Now()
 	return adm, nil
 }
 
-// firstSeedAnswering asks each bootstrap server in turn for the cluster's
-// brokers and returns the first that answers. Plan-time reads all go to
-// it, over the one connection already open, rather than to whichever
-// broker franz-go would pick for each request.
-func firstSeedAnswering(ctx context.Context, kcl *kgo.Client) (*kgo.Broker, error) {
+// firstSeedAnswering asks each bootstrap server in turn for every topic's
+// metadata and returns the first that answers, with its answer. Plan-time
+// reads all go to it, over the one connection already open, rather than
+// to whichever broker franz-go would pick for each request.
+func firstSeedAnswering(ctx context.Context, kcl *kgo.Client) (*kgo.Broker, *kmsg.MetadataResponse, error) {
 	var last error
 	for _, seed := range kcl.SeedBrokers() {
 		req := kmsg.NewPtrMetadataRequest()
-		req.Topics = []kmsg.MetadataRequestTopic{}
-		resp, err := seed.Request(ctx, req)
+		req.AllowAutoTopicCreation = false
+		raw, err := seed.Request(ctx, req)
 		if err == nil {
-			if len(resp.(*kmsg.MetadataResponse).Brokers) == 0 {
-				err = errors.New("the broker reported no brokers in its cluster")
-			} else {
-				return seed, nil
+			resp := raw.(*kmsg.MetadataResponse)
+			if len(resp.Brokers) > 0 {
+				return seed, resp, nil
 			}
+			err = errors.New("the broker reported no brokers in its cluster")
 		}
 		last = err
 		if ctx.Err() != nil {
@@ -190,7 +197,53 @@ func firstSeedAnswering(ctx context.Context, kcl *kgo.Client) (*kgo.Broker, erro
 	if last == nil {
 		last = errors.New("no bootstrap servers")
 	}
-	return nil, last
+	return nil, nil, last
+}
+
+// takeFirstMetadata returns the connection check's metadata, once, if it
+// was read a moment ago: when a plan's first call is the snapshot's load,
+// which connects. A load that comes later, after writes, reads afresh.
+func (c *Client) takeFirstMetadata() *kmsg.MetadataResponse {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	meta := c.firstMeta
+	c.firstMeta = nil
+	if time.Since(c.firstMetaAt) > time.Second {
+		return nil
+	}
+	return meta
+}
+
+// brokerAt returns a handle on the broker with the given ID for requests
+// that must go to it (a partition's leader). A bootstrap server at the
+// broker's address is used when there is one: franz-go knows it already,
+// where a broker it has not discovered costs a metadata request first.
+func (c *Client) brokerAt(kcl *kgo.Client, id int32, meta *kmsg.MetadataResponse) *kgo.Broker {
+	c.mu.Lock()
+	seeds := c.seeds
+	c.mu.Unlock()
+	for _, b := range meta.Brokers {
+		if b.NodeID != id {
+			continue
+		}
+		addr := net.JoinHostPort(b.Host, strconv.Itoa(int(b.Port)))
+		for i, s := range c.cfg.BootstrapServers {
+			if i < len(seeds) && sameAddr(s, addr) {
+				return seeds[i]
+			}
+		}
+	}
+	return kcl.Broker(int(id))
+}
+
+// sameAddr compares a bootstrap server, whose port defaults to 9092, with
+// a broker's host:port.
+func sameAddr(bootstrap, addr string) bool {
+	host, port, err := net.SplitHostPort(bootstrap)
+	if err != nil {
+		host, port = bootstrap, "9092"
+	}
+	return net.JoinHostPort(host, port) == addr
 }
 
 // kgoClient returns the underlying franz-go client, connecting on first use.
@@ -260,32 +313,19 @@ func (c *Client) Brokers(ctx context.Context) ([]int32, error) {
 	return brokerIDs(meta), nil
 }
 
-// supportsDescribeCluster reports whether the broker the client reads from
-// supports DescribeCluster (Kafka 2.8 and later).
-func (c *Client) supportsDescribeCluster(ctx context.Context) (bool, error) {
-	req := kmsg.NewPtrApiVersionsRequest()
-	req.ClientSoftwareName, req.ClientSoftwareVersion = "kafkatenant", "1"
-	resp, err := c.read(ctx, req)
-	if err != nil {
-		return false, fmt.Errorf("asking the brokers for their API versions: %w", err)
-	}
-	av := resp.(*kmsg.ApiVersionsResponse)
-	if err := kerr.ErrorForCode(av.ErrorCode); err != nil {
-		return false, fmt.Errorf("asking the brokers for their API versions: %w", err)
-	}
-	for _, k := range av.ApiKeys {
-		if k.ApiKey == int16(kmsg.DescribeCluster) {
-			return true, nil
-		}
-	}
-	return false, nil
-}
+// kafka28 reports whether a metadata answer comes from Kafka 2.8 or later:
+// Metadata version 11 came with that release (KIP-700), and franz-go asks
+// with the highest version both sides know, so the answer's version tells
+// the broker's release without another request.
+func kafka28(meta *kmsg.MetadataResponse) bool { return meta.GetVersion() >= 11 }
 
 // SupportsIdempotentWriteByTopic reports whether the brokers let a
 // principal with WRITE on any topic initialise an idempotent producer
 // (KIP-679, Kafka 2.8). Older brokers need IDEMPOTENT_WRITE on the cluster.
-// Kafka 2.8 is also the first release with DescribeCluster, which is what
-// the check looks for.
 func (c *Client) SupportsIdempotentWriteByTopic(ctx context.Context) (bool, error) {
-	return c.supportsDescribeCluster(ctx)
+	meta, err := c.readMetadata(ctx, []string{})
+	if err != nil {
+		return false, fmt.Errorf("asking the brokers for their version: %w", err)
+	}
+	return kafka28(meta), nil
 }

@@ -248,6 +248,9 @@ func (c Config) kgoOpts() ([]kgo.Opt, error) {
 		kgo.RetryTimeout(c.timeout()),
 		kgo.RequestTimeoutOverhead(c.timeout()),
 		kgo.MetadataMinAge(time.Second),
+		// A provider run is short and not the cluster operator's
+		// application to observe (KIP-714): no telemetry requests.
+		kgo.DisableClientMetrics(),
 	}
 	if c.SASL != nil {
 		mech, err := c.SASL.mechanism()

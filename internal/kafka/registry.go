@@ -69,7 +69,7 @@ func (c *Client) Registry(ctx context.Context) (RegistrySnapshot, error) {
 	if loaded {
 		return c.registrySnapshot(), nil
 	}
-	return c.refreshRegistryLocked(ctx, nil)
+	return c.refreshRegistryLocked(ctx, nil, nil)
 }
 
 // RefreshRegistry returns the registry's content including everything
@@ -82,33 +82,33 @@ func (c *Client) RefreshRegistry(ctx context.Context) (RegistrySnapshot, error) 
 	if c.reg.lastRefresh.After(called) {
 		return c.registrySnapshot(), nil
 	}
-	return c.refreshRegistryLocked(ctx, nil)
+	return c.refreshRegistryLocked(ctx, nil, nil)
 }
 
 // refreshRegistryLocked reads what was written since the last read; loadMu
-// is held. meta, when not nil, is a fresh metadata answer for the registry
-// topic that saves asking again (the snapshot's load has one).
-func (c *Client) refreshRegistryLocked(ctx context.Context, meta *kmsg.MetadataResponseTopic) (RegistrySnapshot, error) {
+// is held. all and meta, when not nil, are a fresh metadata answer and its
+// entry for the registry topic, which save asking again (the snapshot's
+// load has them).
+func (c *Client) refreshRegistryLocked(ctx context.Context, all *kmsg.MetadataResponse, meta *kmsg.MetadataResponseTopic) (RegistrySnapshot, error) {
 	started := time.Now()
 	kcl, err := c.kgoClient(ctx)
 	if err != nil {
 		return RegistrySnapshot{}, err
 	}
-	if meta == nil {
-		resp, err := freshMetadata(ctx, kcl, []string{c.reg.topic})
-		if err != nil {
+	if all == nil {
+		if all, err = c.readMetadata(ctx, []string{c.reg.topic}); err != nil {
 			return RegistrySnapshot{}, fmt.Errorf("reading the registry topic %q: %w", c.reg.topic, err)
 		}
-		for i := range resp.Topics {
-			if t := resp.Topics[i]; t.Topic != nil && *t.Topic == c.reg.topic {
-				meta = &resp.Topics[i]
+		for i := range all.Topics {
+			if t := all.Topics[i]; t.Topic != nil && *t.Topic == c.reg.topic {
+				meta = &all.Topics[i]
 			}
 		}
 	}
 	c.reg.mu.Lock()
 	defer c.reg.mu.Unlock()
 	snap := cloneSnapshot(c.reg.snap)
-	if err := c.readRegistry(ctx, kcl, meta, &snap); err != nil {
+	if err := c.readRegistry(ctx, kcl, all, meta, &snap); err != nil {
 		return RegistrySnapshot{}, err
 	}
 	if !sameRecords(snap, c.reg.snap) {
@@ -158,7 +158,7 @@ func sameRecords(a, b RegistrySnapshot) bool {
 // Fetch requests to the partition's leader, over the client's own
 // connections. A registry topic deleted (or deleted and created again)
 // since the last read empties snap first.
-func (c *Client) readRegistry(ctx context.Context, kcl *kgo.Client, meta *kmsg.MetadataResponseTopic, snap *RegistrySnapshot) error {
+func (c *Client) readRegistry(ctx context.Context, kcl *kgo.Client, all *kmsg.MetadataResponse, meta *kmsg.MetadataResponseTopic, snap *RegistrySnapshot) error {
 	if snap.Records == nil {
 		snap.Records, snap.Skipped = map[string]Record{}, map[string]SkippedRecord{}
 	}
@@ -186,8 +186,9 @@ func (c *Client) readRegistry(ctx context.Context, kcl *kgo.Client, meta *kmsg.M
 	if leader < 0 {
 		return fmt.Errorf("reading the registry topic %q: partition 0 has no leader", c.reg.topic)
 	}
+	broker := c.brokerAt(kcl, leader, all)
 	for stalls := 0; ; {
-		fp, err := c.fetchRegistry(ctx, kcl, leader, meta.TopicID, snap.Next)
+		fp, err := c.fetchRegistry(ctx, broker, meta.TopicID, snap.Next)
 		if errors.Is(err, kerr.OffsetOutOfRange) && snap.Next > 0 {
 			// The topic was emptied or replaced under the same ID: read it
 			// again from its start.
@@ -218,7 +219,7 @@ func (c *Client) readRegistry(ctx context.Context, kcl *kgo.Client, meta *kmsg.M
 
 // fetchRegistry asks the leader for the registry partition from offset,
 // without waiting for new records.
-func (c *Client) fetchRegistry(ctx context.Context, kcl *kgo.Client, leader int32, topicID [16]byte, offset int64) (kgo.FetchPartition, error) {
+func (c *Client) fetchRegistry(ctx context.Context, broker *kgo.Broker, topicID [16]byte, offset int64) (kgo.FetchPartition, error) {
 	req := kmsg.NewPtrFetchRequest()
 	req.ReplicaID = -1
 	req.MaxWaitMillis = 0
@@ -231,7 +232,7 @@ func (c *Client) fetchRegistry(ctx context.Context, kcl *kgo.Client, leader int3
 	p.Partition, p.FetchOffset, p.PartitionMaxBytes, p.CurrentLeaderEpoch, p.LogStartOffset = 0, offset, 32<<20, -1, -1
 	t.Partitions = append(t.Partitions, p)
 	req.Topics = append(req.Topics, t)
-	raw, err := kcl.Broker(int(leader)).RetriableRequest(ctx, req)
+	raw, err := broker.RetriableRequest(ctx, req)
 	if err != nil {
 		return kgo.FetchPartition{}, err
 	}

@@ -99,11 +99,18 @@ func (c *Client) loadedSnapshot() *Snapshot {
 // everything, ApiVersions, and the registry.
 func (s *Snapshot) load(ctx context.Context) error {
 	c := s.c
-	meta, err := c.readMetadata(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("reading the cluster's topics: %w", err)
+	if _, err := c.admin(ctx); err != nil {
+		return err
+	}
+	meta := c.takeFirstMetadata()
+	if meta == nil {
+		var err error
+		if meta, err = c.readMetadata(ctx, nil); err != nil {
+			return fmt.Errorf("reading the cluster's topics: %w", err)
+		}
 	}
 	s.brokers = brokerIDs(meta)
+	s.idempotentByTopic = kafka28(meta)
 	s.topics = make(map[string]TopicDescription, len(meta.Topics))
 	s.configsKnown = make(map[string]bool, len(meta.Topics))
 	var registryMeta *kmsg.MetadataResponseTopic
@@ -158,14 +165,9 @@ func (s *Snapshot) load(ctx context.Context) error {
 		return err
 	})
 	g.Go(func() error {
-		ok, err := c.supportsDescribeCluster(gctx)
-		s.idempotentByTopic = ok
-		return err
-	})
-	g.Go(func() error {
 		c.reg.loadMu.Lock()
 		defer c.reg.loadMu.Unlock()
-		_, err := c.refreshRegistryLocked(gctx, registryMeta)
+		_, err := c.refreshRegistryLocked(gctx, meta, registryMeta)
 		return err
 	})
 	return g.Wait()

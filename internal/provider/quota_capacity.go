@@ -153,14 +153,14 @@ func (d *providerData) withPlan(in capacityInputs, view tenancy.LedgerView) capa
 	return out
 }
 
-// plannedUsers returns the user names of the tenants the plan creates.
-func plannedUsers(ns tenancy.Namespaces, view tenancy.LedgerView) map[string]bool {
+// plannedUsers returns the user names of the tenants this plan (or, while
+// applying, this apply) creates or changes: their quotas may come later in
+// it, even after the tenant itself has been applied.
+func plannedUsers(view tenancy.LedgerView) map[string]bool {
 	out := map[string]bool{}
-	for name, t := range view.Namespaces.Tenants {
-		if !ns.Registered(kindTenant, name) {
-			if u := username(t.Principal); u != "" {
-				out[u] = true
-			}
+	for _, t := range view.Namespaces.Tenants {
+		if u := username(t.Principal); u != "" {
+			out[u] = true
 		}
 	}
 	return out

@@ -432,7 +432,7 @@ func (r *quotaResource) planCapacity(ctx context.Context, entity tenancy.Entity,
 		var out diag.Diagnostics
 		r.data.ledger.RecordQuota(tenancy.PlannedQuota{Entity: entity, Values: change.Values}, func(view tenancy.LedgerView) {
 			planned := r.data.withPlan(in, view)
-			r.data.checkCapacity(planned, planned.quotas, change, planning, plannedUsers(in.ns, view), &out)
+			r.data.checkCapacity(planned, planned.quotas, change, planning, plannedUsers(view), &out)
 		})
 		return out, true
 	})
