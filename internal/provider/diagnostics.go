@@ -70,6 +70,21 @@ func connectAdvice(ce *kafka.ConnectError) (string, string) {
 	}
 }
 
+// invalidWholeNumber reports a whole-number attribute, or the environment
+// variable standing for it (name), set to a fraction or a value out of its
+// range. problem says which and names the range.
+func invalidWholeNumber(diags *diag.Diagnostics, at path.Path, name, value, problem string) {
+	diags.AddAttributeError(at, "Invalid Whole Number",
+		fmt.Sprintf("%s = %s %s. It counts whole units (bytes, partitions, threads, versions), and the range keeps every figure computed from it exact.",
+			name, value, problem))
+}
+
+// numberOutOfRange reports a fractional attribute, or the environment
+// variable standing for it (name), outside its range.
+func numberOutOfRange(diags *diag.Diagnostics, at path.Path, name, value, problem string) {
+	diags.AddAttributeError(at, "Number Out of Range", fmt.Sprintf("%s = %s %s.", name, value, problem))
+}
+
 // topicExistsError reports a planned create of a topic that is already on
 // the cluster.
 func topicExistsError(diags *diag.Diagnostics, name string) {
@@ -340,7 +355,7 @@ func budgetText(name string, t tenancy.Tenant, v tenancy.BudgetViolation) string
 			"Delete a topic of the tenant or raise budgets.max_topics.", t.Name, v.Limit, v.Used, t.Prefixes[tenancy.TopicNames], name)
 	case tenancy.BudgetPartitions:
 		return fmt.Sprintf("Tenant %q may have %d partitions (budgets.max_partitions); its other topics have %d and topic %q asks for %d, %d in all. "+
-			"Lower partitions or raise budgets.max_partitions.", t.Name, v.Limit, v.Used, name, v.Requested, v.Used+v.Requested)
+			"Lower partitions or raise budgets.max_partitions.", t.Name, v.Limit, v.Used, name, v.Requested, v.Total())
 	default:
 		if len(v.Unlimited) > 0 {
 			return fmt.Sprintf("Tenant %q may keep %d bytes of log (budgets.max_retention_bytes: retention.bytes times partitions over its topics), "+
@@ -349,7 +364,7 @@ func budgetText(name string, t tenancy.Tenant, v tenancy.BudgetViolation) string
 		}
 		return fmt.Sprintf("Tenant %q may keep %d bytes of log (budgets.max_retention_bytes); its other topics keep %d and topic %q asks for %d "+
 			"(retention.bytes times partitions), %d in all. Lower retention.bytes or partitions, or raise the budget.",
-			t.Name, v.Limit, v.Used, name, v.Requested, v.Used+v.Requested)
+			t.Name, v.Limit, v.Used, name, v.Requested, v.Total())
 	}
 }
 
@@ -375,6 +390,12 @@ func capacityExceeded(diags *diag.Diagnostics, v tenancy.CapacityViolation, appl
 		at = path.Root("partitions")
 	}
 	diags.AddAttributeError(at, summary, detail)
+}
+
+// quotaExceedsBroker reports a quota value larger than one broker can grant
+// to anyone.
+func quotaExceedsBroker(diags *diag.Diagnostics, v tenancy.CapacityViolation) {
+	diags.AddAttributeError(path.Root(v.Dimension), "Quota Exceeds One Broker", v.Message+". Nothing was changed.")
 }
 
 // capacityWarning reports a standing capacity problem the planned quota

@@ -38,6 +38,10 @@ func (r *quotaResource) checkCapacity(ctx context.Context, entity tenancy.Entity
 	}
 	ok := true
 	if r.data.capacityDeclared {
+		for _, v := range in.capacity.CheckBrokerLimits(entity, change.Values) {
+			quotaExceedsBroker(diags, v)
+			ok = false
+		}
 		report := tenancy.AllocateChange(in.capacity, existing, change, in.principals)
 		for _, v := range report.Violations() {
 			capacityExceeded(diags, v, applying, written)

@@ -361,7 +361,7 @@ func userOf(e tenancy.Entity) types.String { return componentOf(e, tenancy.Entit
 // values returns the configured quota values by key.
 func (m quotaModel) values() map[tenancy.QuotaKey]float64 {
 	out := map[tenancy.QuotaKey]float64{}
-	ints := map[tenancy.QuotaKey]types.Int64{tenancy.ProducerByteRate: m.ProducerByteRate, tenancy.ConsumerByteRate: m.ConsumerByteRate, tenancy.ConnectionCreationRate: m.ConnectionCreationRate}
+	ints := map[tenancy.QuotaKey]wholeNumber{tenancy.ProducerByteRate: m.ProducerByteRate, tenancy.ConsumerByteRate: m.ConsumerByteRate, tenancy.ConnectionCreationRate: m.ConnectionCreationRate}
 	for k, v := range ints {
 		if !v.IsNull() && !v.IsUnknown() {
 			out[k] = float64(v.ValueInt64())
@@ -379,11 +379,11 @@ func (m quotaModel) values() map[tenancy.QuotaKey]float64 {
 // setValues sets every value attribute from live values; absent keys
 // become null.
 func (m *quotaModel) setValues(live map[string]float64) {
-	i := func(k tenancy.QuotaKey) types.Int64 {
+	i := func(k tenancy.QuotaKey) wholeNumber {
 		if v, ok := live[string(k)]; ok {
-			return types.Int64Value(int64(v))
+			return wholeNumberOf(v)
 		}
-		return types.Int64Null()
+		return wholeNumberNull()
 	}
 	f := func(k tenancy.QuotaKey) types.Float64 {
 		if v, ok := live[string(k)]; ok {

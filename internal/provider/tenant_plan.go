@@ -195,7 +195,7 @@ func (r *tenantResource) state(ctx context.Context, t tenancy.Tenant, vc tenancy
 		m.VirtualCluster = types.StringValue(t.VirtualCluster)
 	}
 	if b := t.Budgets; b != (tenancy.Budgets{}) {
-		m.Budgets = &tenantBudgetsModel{MaxTopics: int64OrNull(b.MaxTopics), MaxPartitions: int64OrNull(b.MaxPartitions), MaxRetentionBytes: int64OrNull(b.MaxRetentionBytes)}
+		m.Budgets = &tenantBudgetsModel{MaxTopics: wholeNumberOrNull(b.MaxTopics), MaxPartitions: wholeNumberOrNull(b.MaxPartitions), MaxRetentionBytes: wholeNumberOrNull(b.MaxRetentionBytes)}
 	}
 	if creds != nil {
 		c := *creds
@@ -218,13 +218,6 @@ func (r *tenantResource) clientProperties(m tenantModel, vc tenancy.VirtualClust
 		props["sasl.username"] = types.StringValue(user)
 	}
 	return types.MapValueMust(types.StringType, props)
-}
-
-func int64OrNull(v int64) types.Int64 {
-	if v == 0 {
-		return types.Int64Null()
-	}
-	return types.Int64Value(v)
 }
 
 // namesWithPrefix returns the keys of topics that start with prefix,

@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"math/big"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -28,6 +29,15 @@ var (
 	_ resource.ResourceWithConfigure   = (*tenantResource)(nil)
 	_ resource.ResourceWithImportState = (*tenantResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*tenantResource)(nil)
+)
+
+// Ranges of the tenant's whole numbers. Budgets add up partitions and
+// retention bytes, so they stay within what int64 sums can hold.
+var (
+	budgetRange          = wholeRange{1, math.MaxInt32}
+	retentionBudgetRange = wholeRange{1, math.MaxInt64}
+	iterationsRange      = wholeRange{kafka.MinSCRAMIterations, kafka.MaxSCRAMIterations}
+	passwordVersionRange = wholeRange{0, math.MaxInt64}
 )
 
 // NewTenantResource returns the kafkatenant_tenant resource.
@@ -57,16 +67,16 @@ type tenantModel struct {
 }
 
 type tenantBudgetsModel struct {
-	MaxPartitions     types.Int64 `tfsdk:"max_partitions"`
-	MaxRetentionBytes types.Int64 `tfsdk:"max_retention_bytes"`
-	MaxTopics         types.Int64 `tfsdk:"max_topics"`
+	MaxPartitions     wholeNumber `tfsdk:"max_partitions"`
+	MaxRetentionBytes wholeNumber `tfsdk:"max_retention_bytes"`
+	MaxTopics         wholeNumber `tfsdk:"max_topics"`
 }
 
 type tenantCredentialsModel struct {
-	Iterations        types.Int64  `tfsdk:"iterations"`
+	Iterations        wholeNumber  `tfsdk:"iterations"`
 	Mechanism         types.String `tfsdk:"mechanism"`
 	PasswordWO        types.String `tfsdk:"password_wo"`
-	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+	PasswordWOVersion wholeNumber  `tfsdk:"password_wo_version"`
 }
 
 func (r *tenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -85,6 +95,12 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 		}
 	}
+	iterations := iterationsRange.attribute(fmt.Sprintf("SCRAM iterations; %d is Kafka's minimum and the default.", kafka.MinSCRAMIterations))
+	iterations.Computed = true
+	iterations.Default = numberdefault.StaticBigFloat(big.NewFloat(kafka.MinSCRAMIterations))
+	passwordVersion := passwordVersionRange.attribute("A number to change whenever `password_wo` changes, since Terraform cannot compare a value it does not store. " +
+		"A credential deleted outside Terraform shows as this version to be applied again.")
+	passwordVersion.Optional, passwordVersion.Required = false, true
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A tenant: a principal, its SCRAM credential, the prefixes it owns for topics, consumer groups and transactional ids, " +
 			"and the prefixed ACLs that let it do everything inside its namespace and nothing outside. The plan refuses prefixes that overlap another " +
@@ -110,22 +126,10 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "Limits on the tenant's topics, checked when topics are planned, counting every topic under the prefix on the cluster, not only those in this state.",
 				Optional:            true,
 				Attributes: map[string]schema.Attribute{
-					"max_partitions": schema.Int64Attribute{
-						MarkdownDescription: "The most partitions the tenant's topics may have together.",
-						Optional:            true,
-						Validators:          []validator.Int64{int64validator.AtLeast(1)},
-					},
-					"max_retention_bytes": schema.Int64Attribute{
-						MarkdownDescription: "The most log the tenant may keep, in bytes before replication: the sum over its topics of `retention.bytes` times partitions. " +
-							"With this budget, every topic of the tenant must set `retention.bytes`.",
-						Optional:   true,
-						Validators: []validator.Int64{int64validator.AtLeast(1)},
-					},
-					"max_topics": schema.Int64Attribute{
-						MarkdownDescription: "The most topics the tenant may have.",
-						Optional:            true,
-						Validators:          []validator.Int64{int64validator.AtLeast(1)},
-					},
+					"max_partitions": budgetRange.attribute("The most partitions the tenant's topics may have together."),
+					"max_retention_bytes": retentionBudgetRange.attribute("The most log the tenant may keep, in bytes before replication: the sum over its topics of " +
+						"`retention.bytes` times partitions. With this budget, every topic of the tenant must set `retention.bytes`."),
+					"max_topics": budgetRange.attribute("The most topics the tenant may have."),
 				},
 			},
 			"client_properties": schema.MapAttribute{
@@ -139,13 +143,7 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"The password is write-only (Terraform 1.11 or later, OpenTofu 1.11 or later): set `password_wo` and bump `password_wo_version` to rotate it.",
 				Optional: true,
 				Attributes: map[string]schema.Attribute{
-					"iterations": schema.Int64Attribute{
-						MarkdownDescription: fmt.Sprintf("SCRAM iterations, from %d (Kafka's minimum and the default) to %d.", kafka.MinSCRAMIterations, kafka.MaxSCRAMIterations),
-						Optional:            true,
-						Computed:            true,
-						Default:             int64default.StaticInt64(kafka.MinSCRAMIterations),
-						Validators:          []validator.Int64{int64validator.Between(kafka.MinSCRAMIterations, kafka.MaxSCRAMIterations)},
-					},
+					"iterations": iterations,
 					"mechanism": schema.StringAttribute{
 						MarkdownDescription: "The SCRAM mechanism: " + markdownList(kafka.SCRAMMechanisms) + ". Defaults to `" + kafka.MechanismScramSHA512 + "`.",
 						Optional:            true,
@@ -160,11 +158,7 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 						Sensitive:           true,
 						Validators:          []validator.String{stringvalidator.LengthAtLeast(8)},
 					},
-					"password_wo_version": schema.Int64Attribute{
-						MarkdownDescription: "A number to change whenever `password_wo` changes, since Terraform cannot compare a value it does not store. " +
-							"A credential deleted outside Terraform shows as this version to be applied again.",
-						Required: true,
-					},
+					"password_wo_version": passwordVersion,
 				},
 			},
 			"force_destroy": schema.BoolAttribute{
@@ -264,7 +258,7 @@ func (r *tenantResource) grant(ctx context.Context, plan, config tenantModel, t 
 		err := r.data.client.UpsertSCRAM(ctx, username(t.Principal), plan.Credentials.Mechanism.ValueString(),
 			int32(plan.Credentials.Iterations.ValueInt64()), c.PasswordWO.ValueString())
 		if err != nil {
-			state.Credentials.PasswordWOVersion = types.Int64Null()
+			state.Credentials.PasswordWOVersion = wholeNumberNull()
 			state.ACLBindings = aclList(ctx, nil)
 			return state, err
 		}
@@ -357,18 +351,18 @@ func (r *tenantResource) readCredentials(ctx context.Context, t tenancy.Tenant, 
 		if len(live) == 0 {
 			return nil, nil
 		}
-		return &tenantCredentialsModel{Mechanism: types.StringValue(live[0].Mechanism), Iterations: types.Int64Value(int64(live[0].Iterations)),
-			PasswordWO: types.StringNull(), PasswordWOVersion: types.Int64Null()}, nil
+		return &tenantCredentialsModel{Mechanism: types.StringValue(live[0].Mechanism), Iterations: wholeNumberValue(int64(live[0].Iterations)),
+			PasswordWO: types.StringNull(), PasswordWOVersion: wholeNumberNull()}, nil
 	}
 	out := *prior
 	out.PasswordWO = types.StringNull()
 	for _, c := range live {
 		if c.Mechanism == prior.Mechanism.ValueString() {
-			out.Iterations = types.Int64Value(int64(c.Iterations))
+			out.Iterations = wholeNumberValue(int64(c.Iterations))
 			return &out, nil
 		}
 	}
-	out.PasswordWOVersion = types.Int64Null()
+	out.PasswordWOVersion = wholeNumberNull()
 	return &out, nil
 }
 

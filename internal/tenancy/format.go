@@ -62,6 +62,15 @@ func formatNumber(v float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
+// formatInput prints a declared value as given, in the shortest form that
+// reads back as the same number: 1000.5, 9000000000000000000, 1e+30, NaN.
+func formatInput(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e21 {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
 // trimDecimals prints v with at most places decimals and no trailing zeros.
 func trimDecimals(v float64, places int) string {
 	s := strconv.FormatFloat(v, 'f', places, 64)
