@@ -254,6 +254,13 @@ func tenantOwnsTopics(diags *diag.Diagnostics, name, prefix string, topics []str
 			"to delete them, and their records, together with the tenant. Nothing was changed.", name, prefix, strings.Join(shown, ", "), more))
 }
 
+// importNameError reports an import ID that cannot name a virtual cluster
+// or tenant, before anything is looked up.
+func importNameError(diags *diag.Diagnostics, kind, id, problem string) {
+	diags.AddError("Invalid Import ID",
+		fmt.Sprintf("The import ID %q is not a %s name: %s. Import a %s by its name, as in its name attribute, for example \"london\".", id, kind, problem, kind))
+}
+
 // aclImportIDError reports an import ID that is not a binding.
 func aclImportIDError(diags *diag.Diagnostics, id string, err error) {
 	diags.AddError("Invalid Import ID",

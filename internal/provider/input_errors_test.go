@@ -131,3 +131,25 @@ resource "kafkatenant_quota" "test" {
 		}},
 	})
 }
+
+// Importing a virtual cluster or tenant under a name no such object can have
+// is refused with the naming rule, not Terraform's generic "Cannot import
+// non-existent remote object".
+func TestAccImport_invalidNames(t *testing.T) {
+	steps := make([]resource.TestStep, 0, 2)
+	for typ, kind := range map[string]string{"kafkatenant_virtual_cluster": "virtual cluster", "kafkatenant_tenant": "tenant"} {
+		steps = append(steps, resource.TestStep{
+			Config:        fmt.Sprintf("resource %q \"test\" {\n  name = %q\n}\n", typ, acctest.Name("import")),
+			ResourceName:  typ + ".test",
+			ImportState:   true,
+			ImportStateId: "bad name!",
+			ExpectError: expectError(`Invalid Import ID.*The import ID "bad name!" is not a ` + kind + ` name: it must be 1 to 64 characters from ` +
+				`a-z, A-Z, 0-9, '_' and '-', starting with a letter or digit`),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps:                    steps,
+	})
+}

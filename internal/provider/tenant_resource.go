@@ -499,6 +499,10 @@ func (r *tenantResource) topicsUnder(ctx context.Context, prefix string) ([]stri
 }
 
 func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if problem := validators.ObjectNameProblem(req.ID); problem != "" {
+		importNameError(&resp.Diagnostics, "tenant", req.ID, problem)
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	// Read adopts the existing credential, if any, on the first refresh.

@@ -255,6 +255,10 @@ func (r *virtualClusterResource) Delete(ctx context.Context, req resource.Delete
 }
 
 func (r *virtualClusterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if problem := validators.ObjectNameProblem(req.ID); problem != "" {
+		importNameError(&resp.Diagnostics, "virtual cluster", req.ID, problem)
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
