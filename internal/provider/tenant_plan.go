@@ -65,12 +65,12 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	if !vcKnown || plan.Principal.IsUnknown() || r.data == nil {
 		plan.ClientProperties = types.MapUnknown(types.StringType)
-		plan.ACLBindings = types.ListUnknown(aclBindingType)
+		plan.ACLBindings = types.SetUnknown(aclBindingType)
 		return
 	}
 	plan.ClientProperties = r.clientProperties(plan, vc)
 	if !r.data.canReachCluster() || !prefixesKnown(plan) {
-		plan.ACLBindings = types.ListUnknown(aclBindingType)
+		plan.ACLBindings = types.SetUnknown(aclBindingType)
 		return
 	}
 	t, _ := tenantSpec(plan, ns)
@@ -132,7 +132,7 @@ func (r *tenantResource) warnUnbounded(ctx context.Context, t tenancy.Tenant, di
 // virtual cluster changed its shared topics in the last apply and granted
 // them itself: the tenant's state catches up on its next refresh, and a plan
 // without refresh must not show a change that would do nothing.
-func (r *tenantResource) keepSatisfiedBindings(ctx context.Context, principal string, want []kafka.ACL, recorded types.List) (bool, error) {
+func (r *tenantResource) keepSatisfiedBindings(ctx context.Context, principal string, want []kafka.ACL, recorded types.Set) (bool, error) {
 	if recorded.IsNull() || recorded.IsUnknown() || slices.Equal(aclsFromList(ctx, recorded), want) {
 		return false, nil
 	}

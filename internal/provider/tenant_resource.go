@@ -51,7 +51,7 @@ type tenantResource struct {
 
 // tenantModel maps kafkatenant_tenant.
 type tenantModel struct {
-	ACLBindings           types.List              `tfsdk:"acl_bindings"`
+	ACLBindings           types.Set               `tfsdk:"acl_bindings"`
 	Budgets               *tenantBudgetsModel     `tfsdk:"budgets"`
 	ClientProperties      types.Map               `tfsdk:"client_properties"`
 	Credentials           *tenantCredentialsModel `tfsdk:"credentials"`
@@ -106,11 +106,11 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"and the prefixed ACLs that let it do everything inside its namespace and nothing outside. The plan refuses prefixes that overlap another " +
 			"tenant's or leave the virtual cluster, counting tenants created by other workspaces. The password is write-only: it never reaches state or plan output.",
 		Attributes: map[string]schema.Attribute{
-			"acl_bindings": schema.ListNestedAttribute{
+			"acl_bindings": schema.SetNestedAttribute{
 				MarkdownDescription: "The ACL bindings the tenant holds, computed: on its topic prefix " + markdownList(tenantTopicOperations) +
 					"; on its group prefix " + markdownList(tenantGroupOperations) + "; on its transactional-id prefix " + markdownList(tenantTxnOperations) +
 					"; `READ` and `DESCRIBE` on each shared topic of its virtual cluster; and `IDEMPOTENT_WRITE` on the cluster only for brokers older than " +
-					"Kafka 2.8. A binding removed outside Terraform shows in the plan and the apply restores it.",
+					"Kafka 2.8. A set: a binding removed outside Terraform shows in the plan as that one binding to add, and the apply restores it.",
 				Computed: true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"host":          schema.StringAttribute{Computed: true, MarkdownDescription: "The host the binding applies to; `*` is any host."},
