@@ -414,6 +414,16 @@ func quotaChanges(before, after map[string]float64) (map[string]float64, []strin
 	return set, remove
 }
 
+// roundedMapValue is floatMapValue with each capacity figure, keyed by its
+// dimension, rounded to its unit (tenancy.RoundFigure), for outputs.
+func roundedMapValue(m map[string]float64) types.Map {
+	rounded := make(map[string]float64, len(m))
+	for k, v := range m {
+		rounded[k] = tenancy.RoundFigure(k, v)
+	}
+	return floatMapValue(rounded)
+}
+
 func floatMapValue(m map[string]float64) types.Map {
 	elems := make(map[string]attr.Value, len(m))
 	for k, v := range m {

@@ -64,7 +64,7 @@ func (r *virtualClusterResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"allocated": schema.MapAttribute{
 				MarkdownDescription: "What the virtual cluster's tenants hold of each envelope dimension, per broker, counting every quota on the cluster " +
 					"(`producer_byte_rate` and `consumer_byte_rate` in bytes per second, `request_percentage`, and `partitions` as partition replicas per broker). " +
-					"Refreshed on every plan; a dimension the envelope does not declare is absent.",
+					"Rounded to whole bytes per second, percent and partition replicas. Refreshed on every plan; a dimension the envelope does not declare is absent.",
 				ElementType: types.Float64Type,
 				Computed:    true,
 			},
@@ -359,7 +359,7 @@ func (r *virtualClusterResource) state(ctx context.Context, vc tenancy.VirtualCl
 	if vc.Envelope != nil && r.data.canReachCluster() {
 		allocated, free, err := r.data.envelopeAllocation(ctx, vc)
 		if err == nil {
-			m.Allocated, m.Free = floatMapValue(allocated), floatMapValue(free)
+			m.Allocated, m.Free = roundedMapValue(allocated), roundedMapValue(free)
 		}
 	}
 	return m
