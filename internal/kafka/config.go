@@ -263,7 +263,7 @@ func (c Config) kgoOpts() ([]kgo.Opt, error) {
 		if err != nil {
 			return nil, err
 		}
-		opts = append(opts, kgo.DialTLSConfig(tc))
+		opts = append(opts, kgo.Dialer(dialTLS(tc, min(c.timeout(), 10*time.Second))))
 	}
 	return opts, nil
 }

@@ -51,9 +51,13 @@ func connectAdvice(ce *kafka.ConnectError) (string, string) {
 			"The TLS handshake with %s failed. Check that tls.ca_pem holds the authority that signed the brokers' certificates, "+
 				"that tls.server_name matches a name in them, and, for mutual TLS, that tls.cert_pem and tls.key_pem are accepted by the brokers.", ce.Addr)
 	case kafka.ConnectSASLRequired:
+		offered := "the mechanism the listener enables"
+		if len(ce.EnabledMechanisms) > 0 {
+			offered = "one of the mechanisms its SASL handshake offers: " + strings.Join(ce.EnabledMechanisms, ", ")
+		}
 		return "SASL Authentication Required", fmt.Sprintf(
-			"The listener at %s requires SASL and the provider has no sasl settings. Configure sasl (or %s, %s and %s) with one of: %s.",
-			ce.Addr, envSASLMechanism, envSASLUsername, envSASLPassword, strings.Join(ce.EnabledMechanisms, ", "))
+			"The listener at %s requires SASL and the provider has no sasl settings. Configure sasl (or %s, %s and %s) with %s.",
+			ce.Addr, envSASLMechanism, envSASLUsername, envSASLPassword, offered)
 	case kafka.ConnectSASLMechanism:
 		return "SASL Mechanism Not Enabled", fmt.Sprintf(
 			"The listener at %s does not enable %s. Set sasl.mechanism to one it enables: %s.",
