@@ -246,18 +246,11 @@ func applyRecord(snap *RegistrySnapshot, r *kgo.Record) error {
 		delete(snap.Records, key)
 		return nil
 	}
-	var env envelope
-	if err := json.Unmarshal(r.Value, &env); err != nil {
-		return fmt.Errorf("registry record %q at offset %d is not kafkatenant JSON: %w", key, r.Offset, err)
+	rec, err := decodeRecord(key, r.Value, r.Offset)
+	if err != nil {
+		return err
 	}
-	if env.SchemaVersion > RegistrySchemaVersion {
-		return fmt.Errorf("registry record %q at offset %d has schema version %d; this provider reads up to %d: upgrade the provider",
-			key, r.Offset, env.SchemaVersion, RegistrySchemaVersion)
-	}
-	if recordKey(env.Kind, env.Name) != key {
-		return fmt.Errorf("registry record at offset %d has key %q but describes %s %q", r.Offset, key, env.Kind, env.Name)
-	}
-	snap.Records[key] = Record{Kind: env.Kind, Name: env.Name, Spec: env.Spec, Offset: r.Offset}
+	snap.Records[key] = rec
 	return nil
 }
 
