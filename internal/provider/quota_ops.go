@@ -623,7 +623,7 @@ func userOf(e tenancy.Entity) types.String { return componentOf(e, tenancy.Entit
 // values returns the configured quota values by key.
 func (m quotaModel) values() map[tenancy.QuotaKey]float64 {
 	out := map[tenancy.QuotaKey]float64{}
-	ints := map[tenancy.QuotaKey]types.Int64{tenancy.ProducerByteRate: m.ProducerByteRate, tenancy.ConsumerByteRate: m.ConsumerByteRate, tenancy.ConnectionCreationRate: m.ConnectionCreationRate}
+	ints := map[tenancy.QuotaKey]wholeNumber{tenancy.ProducerByteRate: m.ProducerByteRate, tenancy.ConsumerByteRate: m.ConsumerByteRate, tenancy.ConnectionCreationRate: m.ConnectionCreationRate}
 	for k, v := range ints {
 		if !v.IsNull() && !v.IsUnknown() {
 			out[k] = float64(v.ValueInt64())
@@ -641,11 +641,11 @@ func (m quotaModel) values() map[tenancy.QuotaKey]float64 {
 // setValues sets every value attribute from live values; absent keys
 // become null.
 func (m *quotaModel) setValues(live map[string]float64) {
-	i := func(k tenancy.QuotaKey) types.Int64 {
+	i := func(k tenancy.QuotaKey) wholeNumber {
 		if v, ok := live[string(k)]; ok {
-			return types.Int64Value(int64(v))
+			return wholeNumberOf(v)
 		}
-		return types.Int64Null()
+		return wholeNumberNull()
 	}
 	f := func(k tenancy.QuotaKey) types.Float64 {
 		if v, ok := live[string(k)]; ok {
@@ -674,6 +674,16 @@ func quotaChanges(before, after map[string]float64) (map[string]float64, []strin
 	}
 	slices.Sort(remove)
 	return set, remove
+}
+
+// roundedMapValue is floatMapValue with each capacity figure, keyed by its
+// dimension, rounded to its unit (tenancy.RoundFigure), for outputs.
+func roundedMapValue(m map[string]float64) types.Map {
+	rounded := make(map[string]float64, len(m))
+	for k, v := range m {
+		rounded[k] = tenancy.RoundFigure(k, v)
+	}
+	return floatMapValue(rounded)
 }
 
 func floatMapValue(m map[string]float64) types.Map {

@@ -64,7 +64,7 @@ func (r *virtualClusterResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"allocated": schema.MapAttribute{
 				MarkdownDescription: "What the virtual cluster's tenants hold of each envelope dimension, per broker, counting every quota on the cluster " +
 					"(`producer_byte_rate` and `consumer_byte_rate` in bytes per second, `request_percentage`, and `partitions` as partition replicas per broker). " +
-					"Refreshed on every plan; a dimension the envelope does not declare is absent.",
+					"Rounded to whole bytes per second, percent and partition replicas. Refreshed on every plan; a dimension the envelope does not declare is absent.",
 				ElementType: types.Float64Type,
 				Computed:    true,
 			},
@@ -271,6 +271,10 @@ func (r *virtualClusterResource) Delete(ctx context.Context, req resource.Delete
 }
 
 func (r *virtualClusterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if problem := validators.ObjectNameProblem(req.ID); problem != "" {
+		importNameError(&resp.Diagnostics, "virtual cluster", req.ID, problem)
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
@@ -298,7 +302,7 @@ func (r *virtualClusterResource) state(ctx context.Context, vc tenancy.VirtualCl
 		if in, err := r.data.capacityInputs(ctx, false); err == nil {
 			if snap, err := r.data.snapshot(ctx); err == nil {
 				allocated, free := envelopeAllocation(in, vc, snap.TopicReplicas(), len(snap.Brokers()))
-				m.Allocated, m.Free = floatMapValue(allocated), floatMapValue(free)
+				m.Allocated, m.Free = roundedMapValue(allocated), roundedMapValue(free)
 			}
 		}
 	}
