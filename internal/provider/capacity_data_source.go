@@ -100,6 +100,7 @@ func (d *capacityDataSource) Configure(_ context.Context, req datasource.Configu
 }
 
 func (d *capacityDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer d.data.busy()()
 	if !d.data.canReachCluster() {
 		deferredChecksWarning(&resp.Diagnostics)
 		return

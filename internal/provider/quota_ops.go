@@ -19,6 +19,7 @@ import (
 )
 
 func (r *quotaResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.busy()()
 	var plan quotaModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -28,6 +29,7 @@ func (r *quotaResource) Create(ctx context.Context, req resource.CreateRequest, 
 }
 
 func (r *quotaResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.busy()()
 	var plan, state quotaModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -223,6 +225,7 @@ type stateSetter interface {
 }
 
 func (r *quotaResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.busy()()
 	var state quotaModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
@@ -274,6 +277,7 @@ func (r *quotaResource) Read(ctx context.Context, req resource.ReadRequest, resp
 }
 
 func (r *quotaResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer r.data.busy()()
 	var state quotaModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -328,6 +332,7 @@ func (r *quotaResource) ImportState(ctx context.Context, req resource.ImportStat
 }
 
 func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.data.busy()()
 	if r.data == nil {
 		return
 	}

@@ -18,6 +18,7 @@ import (
 // workspaces and those planned before it in this plan. Its virtual
 // cluster may be new in the same plan: the ledger knows its prefix.
 func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.data.busy()()
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}

@@ -214,6 +214,7 @@ func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.busy()()
 	var plan, config tenantModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -315,6 +316,7 @@ func (r *tenantResource) expectedACLs(ctx context.Context, t tenancy.Tenant, vc 
 }
 
 func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.busy()()
 	var state tenantModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
@@ -434,6 +436,7 @@ func readCredentials(snap *kafka.Snapshot, t tenancy.Tenant, prior *tenantCreden
 }
 
 func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.busy()()
 	var plan, state, config tenantModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -510,6 +513,7 @@ func (r *tenantResource) updateCredentials(ctx context.Context, t tenancy.Tenant
 }
 
 func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer r.data.busy()()
 	var state tenantModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {

@@ -127,6 +127,7 @@ func (d *throttleStatusDataSource) Configure(_ context.Context, req datasource.C
 }
 
 func (d *throttleStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer d.data.busy()()
 	var m throttleStatusModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {

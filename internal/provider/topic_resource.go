@@ -114,6 +114,7 @@ func (r *topicResource) Configure(_ context.Context, req resource.ConfigureReque
 }
 
 func (r *topicResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.busy()()
 	var plan topicModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -176,6 +177,7 @@ func (r *topicResource) Create(ctx context.Context, req resource.CreateRequest, 
 }
 
 func (r *topicResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.busy()()
 	var state topicModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
@@ -217,6 +219,7 @@ func (r *topicResource) Read(ctx context.Context, req resource.ReadRequest, resp
 }
 
 func (r *topicResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.busy()()
 	var plan, state topicModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -278,6 +281,7 @@ func (r *topicResource) applyChanges(ctx context.Context, name string, state, pl
 }
 
 func (r *topicResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer r.data.busy()()
 	var state topicModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -312,6 +316,7 @@ func (r *topicResource) ImportState(ctx context.Context, req resource.ImportStat
 }
 
 func (r *topicResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.data.busy()()
 	if r.data == nil {
 		return
 	}

@@ -124,6 +124,7 @@ func (r *virtualClusterResource) Configure(_ context.Context, req resource.Confi
 }
 
 func (r *virtualClusterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.busy()()
 	var plan virtualClusterModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -159,6 +160,7 @@ func (r *virtualClusterResource) register(ctx context.Context, vc tenancy.Virtua
 }
 
 func (r *virtualClusterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.busy()()
 	var state virtualClusterModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
@@ -196,6 +198,7 @@ func (r *virtualClusterResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *virtualClusterResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.busy()()
 	var plan, state virtualClusterModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -248,6 +251,7 @@ func (r *virtualClusterResource) regrantSharedTopics(ctx context.Context, before
 }
 
 func (r *virtualClusterResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer r.data.busy()()
 	var state virtualClusterModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
