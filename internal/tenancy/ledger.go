@@ -32,7 +32,7 @@ type Ledger struct {
 	// inflight counts the provider calls under way, waiting the ones of
 	// them waiting in Settle.
 	inflight, waiting int
-	changed    chan struct{}
+	changed           chan struct{}
 }
 
 // PlannedTopic is a topic as the plan leaves it.
