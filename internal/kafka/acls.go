@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -104,6 +105,39 @@ func (c *Client) CreateACLs(ctx context.Context, acls []ACL) error {
 }
 
 func (c *Client) createACLBatch(ctx context.Context, calls [][]ACL) []batchResult[struct{}] {
+	return retryRetriable(ctx, calls, c.createACLsOnce)
+}
+
+// retryRetriable sends a batch of idempotent ACL writes with send, and
+// sends again, after a pause, the calls that failed with a retriable error
+// (REQUEST_TIMED_OUT from a controller that may have applied them all the
+// same), until they succeed, fail otherwise, or ctx ends.
+func retryRetriable(ctx context.Context, calls [][]ACL, send func(context.Context, [][]ACL) []batchResult[struct{}]) []batchResult[struct{}] {
+	results := make([]batchResult[struct{}], len(calls))
+	pending := make([]int, len(calls))
+	for i := range pending {
+		pending[i] = i
+	}
+	for backoff := 100 * time.Millisecond; ; backoff = min(2*backoff, time.Second) {
+		batch := make([][]ACL, len(pending))
+		for j, i := range pending {
+			batch[j] = calls[i]
+		}
+		var again []int
+		for j, r := range send(ctx, batch) {
+			results[pending[j]] = r
+			if kerr.IsRetriable(r.err) {
+				again = append(again, pending[j])
+			}
+		}
+		if len(again) == 0 || !sleepCtx(ctx, backoff) {
+			return results
+		}
+		pending = again
+	}
+}
+
+func (c *Client) createACLsOnce(ctx context.Context, calls [][]ACL) []batchResult[struct{}] {
 	kcl, err := c.kgoClient(ctx)
 	if err != nil {
 		return failAll[struct{}](len(calls), err)
@@ -181,6 +215,10 @@ func (c *Client) DeleteACLs(ctx context.Context, acls []ACL) error {
 }
 
 func (c *Client) deleteACLBatch(ctx context.Context, calls [][]ACL) []batchResult[struct{}] {
+	return retryRetriable(ctx, calls, c.deleteACLsOnce)
+}
+
+func (c *Client) deleteACLsOnce(ctx context.Context, calls [][]ACL) []batchResult[struct{}] {
 	kcl, err := c.kgoClient(ctx)
 	if err != nil {
 		return failAll[struct{}](len(calls), err)

@@ -155,24 +155,6 @@ func (c *Client) describeTopicConfigs(ctx context.Context, names []string) (map[
 	return out, keys, nil
 }
 
-// freshMetadata asks the brokers for the named topics directly. kadm's
-// topic listing answers from franz-go's metadata cache, which also
-// remembers "unknown topic" answers for MetadataMinAge: a topic found
-// missing right before CreateTopic would still look missing afterwards.
-func freshMetadata(ctx context.Context, kcl *kgo.Client, names []string) (*kmsg.MetadataResponse, error) {
-	req := kmsg.NewPtrMetadataRequest()
-	// Describing a topic must never create it on brokers that allow
-	// auto-creation.
-	req.AllowAutoTopicCreation = false
-	req.Topics = make([]kmsg.MetadataRequestTopic, 0, len(names))
-	for _, name := range names {
-		t := kmsg.NewMetadataRequestTopic()
-		t.Topic = kmsg.StringPtr(name)
-		req.Topics = append(req.Topics, t)
-	}
-	return req.RequestWith(ctx, kcl)
-}
-
 func describe(t kmsg.MetadataResponseTopic) TopicDescription {
 	d := TopicDescription{
 		Name:           *t.Topic,
@@ -231,58 +213,94 @@ func (c *Client) createTopicBatch(ctx context.Context, specs []TopicSpec) []batc
 		return failAll[TopicDescription](len(specs), err)
 	}
 	for _, run := range uniqueRuns(specs, func(s TopicSpec) string { return s.Name }) {
-		req := kmsg.NewPtrCreateTopicsRequest()
-		req.TimeoutMillis = int32(c.cfg.timeout().Milliseconds())
-		for _, i := range run {
-			s := specs[i]
-			t := kmsg.NewCreateTopicsRequestTopic()
-			t.Topic, t.NumPartitions, t.ReplicationFactor = s.Name, s.Partitions, s.ReplicationFactor
-			if t.NumPartitions == 0 {
-				t.NumPartitions = -1
-			}
-			if t.ReplicationFactor == 0 {
-				t.ReplicationFactor = -1
-			}
-			for _, k := range sortedKeys(s.Configs) {
-				cfg := kmsg.NewCreateTopicsRequestTopicConfig()
-				cfg.Name, cfg.Value = k, kmsg.StringPtr(s.Configs[k])
-				t.Configs = append(t.Configs, cfg)
-			}
-			req.Topics = append(req.Topics, t)
-		}
-		raw, err := req.RequestWith(ctx, kcl)
-		if err != nil {
-			for _, i := range run {
-				results[i].err = fmt.Errorf("creating topic %q: %w", specs[i].Name, err)
-			}
-			continue
-		}
-		answered := map[string]error{}
-		for _, t := range raw.Topics {
-			answered[t.Topic] = withMessage(kerr.ErrorForCode(t.ErrorCode), deref(t.ErrorMessage))
-			if t.ErrorCode == 0 {
-				answered[t.Topic] = nil
-			}
-		}
 		var created []int
-		for _, i := range run {
-			name := specs[i].Name
-			err, ok := answered[name]
-			switch {
-			case !ok:
-				results[i].err = fmt.Errorf("creating topic %q: the cluster did not answer for the topic", name)
-			case errors.Is(err, kerr.TopicAlreadyExists):
-				c.forgetTopic(name)
-				results[i].err = fmt.Errorf("topic %q: %w", name, ErrAlreadyExists)
-			case err != nil:
-				results[i].err = fmt.Errorf("creating topic %q: %w", name, err)
-			default:
-				created = append(created, i)
+		for backoff := 100 * time.Millisecond; len(run) > 0; backoff = min(2*backoff, time.Second) {
+			var again []int
+			created, again = c.createTopicsOnce(ctx, kcl, specs, run, results, created)
+			if len(again) == 0 || !sleepCtx(ctx, backoff) {
+				break
 			}
+			run = again
 		}
 		c.awaitCreated(ctx, specs, created, results)
 	}
 	return results
+}
+
+// sleepCtx waits for d, or less if ctx ends first; it reports whether the
+// whole wait passed.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// createTopicsOnce sends one CreateTopics request for the specs of run,
+// records each topic's outcome in results, and returns the created ones
+// added to created and the ones to ask for again: those whose answer was a
+// retriable error, such as REQUEST_TIMED_OUT from a controller that may
+// have created them all the same. Asked again, such a topic answers
+// TOPIC_ALREADY_EXISTS, and the caller decides whether it is its own.
+func (c *Client) createTopicsOnce(ctx context.Context, kcl *kgo.Client, specs []TopicSpec, run []int, results []batchResult[TopicDescription], created []int) ([]int, []int) {
+	var again []int
+	req := kmsg.NewPtrCreateTopicsRequest()
+	req.TimeoutMillis = int32(c.cfg.timeout().Milliseconds())
+	for _, i := range run {
+		s := specs[i]
+		t := kmsg.NewCreateTopicsRequestTopic()
+		t.Topic, t.NumPartitions, t.ReplicationFactor = s.Name, s.Partitions, s.ReplicationFactor
+		if t.NumPartitions == 0 {
+			t.NumPartitions = -1
+		}
+		if t.ReplicationFactor == 0 {
+			t.ReplicationFactor = -1
+		}
+		for _, k := range sortedKeys(s.Configs) {
+			cfg := kmsg.NewCreateTopicsRequestTopicConfig()
+			cfg.Name, cfg.Value = k, kmsg.StringPtr(s.Configs[k])
+			t.Configs = append(t.Configs, cfg)
+		}
+		req.Topics = append(req.Topics, t)
+	}
+	raw, err := req.RequestWith(ctx, kcl)
+	if err != nil {
+		for _, i := range run {
+			results[i].err = fmt.Errorf("creating topic %q: %w", specs[i].Name, err)
+		}
+		return created, nil
+	}
+	answered := map[string]error{}
+	for _, t := range raw.Topics {
+		answered[t.Topic] = withMessage(kerr.ErrorForCode(t.ErrorCode), deref(t.ErrorMessage))
+		if t.ErrorCode == 0 {
+			answered[t.Topic] = nil
+		}
+	}
+	for _, i := range run {
+		name := specs[i].Name
+		err, ok := answered[name]
+		results[i].err = nil
+		switch {
+		case !ok:
+			results[i].err = fmt.Errorf("creating topic %q: the cluster did not answer for the topic", name)
+		case errors.Is(err, kerr.TopicAlreadyExists):
+			c.forgetTopic(name)
+			results[i].err = fmt.Errorf("topic %q: %w", name, ErrAlreadyExists)
+		case kerr.IsRetriable(err):
+			results[i].err = fmt.Errorf("creating topic %q: %w", name, err)
+			again = append(again, i)
+		case err != nil:
+			results[i].err = fmt.Errorf("creating topic %q: %w", name, err)
+		default:
+			created = append(created, i)
+		}
+	}
+	return created, again
 }
 
 // awaitCreated waits until every created topic is described with its

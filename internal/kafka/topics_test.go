@@ -144,3 +144,36 @@ func TestDescribeTopic_createdBetweenMetadataAndConfigs(t *testing.T) {
 		t.Fatalf("DescribeTopic once both answers agree: %v", err)
 	}
 }
+
+// A controller may create a topic and answer REQUEST_TIMED_OUT all the
+// same. CreateTopic asks again, and the topic, created once, comes back as
+// already existing for the caller to recognise as its own.
+func TestCreateTopic_retriesAnAnswerLostAfterCreating(t *testing.T) {
+	fake, c, tally := tallyingCluster(t)
+	fake.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.CreateTopics}, Topic: "lost", Err: kerr.RequestTimedOut})
+	_, err := c.CreateTopic(context.Background(), kafka.TopicSpec{Name: "lost", Partitions: 2, ReplicationFactor: 1})
+	if !errors.Is(err, kafka.ErrAlreadyExists) {
+		t.Fatalf("CreateTopic after a timed-out answer: got %v, want ErrAlreadyExists from the second attempt", err)
+	}
+	if n := tally.get(kmsg.CreateTopics); n != 2 {
+		t.Errorf("CreateTopic sent %d CreateTopics requests, want the timed-out one and one more", n)
+	}
+	d, err := c.DescribeTopic(context.Background(), "lost")
+	if err != nil || d.Partitions != 2 {
+		t.Errorf("the topic after the retry: %+v, %v", d, err)
+	}
+}
+
+// CreateACLs is idempotent, so an answer lost to REQUEST_TIMED_OUT is
+// simply asked again.
+func TestCreateACLs_retriesTimedOut(t *testing.T) {
+	fake, c, tally := tallyingCluster(t)
+	fake.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.CreateACLs}, Err: kerr.RequestTimedOut})
+	acl := kafka.ACL{Principal: "User:x", Host: "*", ResourceType: "TOPIC", ResourceName: "x.", PatternType: "PREFIXED", Operation: "READ", Permission: "ALLOW"}
+	if err := c.CreateACLs(context.Background(), []kafka.ACL{acl}); err != nil {
+		t.Fatalf("CreateACLs after a timed-out answer: %v", err)
+	}
+	if n := tally.get(kmsg.CreateACLs); n != 2 {
+		t.Errorf("CreateACLs sent %d requests, want the timed-out one and one more", n)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
@@ -32,14 +33,16 @@ provider "kafkatenant" {
 }
 
 // stopAfter stops the cluster right after it received the k-th request of
-// key, which it still handles: the request takes effect and its answer is
-// lost, as with a broker killed at that moment.
+// key, which it still carries out but answers REQUEST_TIMED_OUT: the
+// request takes effect and its answer is lost, as with a broker killed at
+// that moment, and the client's second try finds the cluster gone.
 func stopAfter(fc *acctest.Restartable, key kmsg.Key, k int32) *atomic.Int32 {
 	var n atomic.Int32
 	fake := fc.Cluster.Fake
 	fake.ControlKey(int16(key), func(kmsg.Request) (kmsg.Response, error, bool) {
 		fake.KeepControl()
 		if n.Add(1) == k {
+			fake.Fault(kfake.Fault{Keys: []kmsg.Key{key}, Err: kerr.RequestTimedOut, Count: -1})
 			go func() {
 				time.Sleep(20 * time.Millisecond)
 				fc.Stop()
@@ -126,7 +129,11 @@ resource "kafkatenant_topic" "many" {
 	}
 	out := restartAndConverge(t, fc, ws)
 	t.Cleanup(func() { ws.MustRun(t, "destroy", "-auto-approve", "-input=false") })
-	t.Logf("topics adopted by the converging apply: %d", strings.Count(out, "Warning: Existing Topic Adopted"))
+	adopted := strings.Count(out, "Warning: Existing Topic Will Be Adopted")
+	if adopted == 0 {
+		t.Errorf("the converging apply adopted no topic, although the stopped request created some and lost their answers:\n%s", out)
+	}
+	t.Logf("topics adopted by the converging apply: %d", adopted)
 	admin := kafka.NewClient(clientConfig(fc))
 	defer admin.Close()
 	topics, err := admin.ListTopics(context.Background())
@@ -262,4 +269,28 @@ func checkLoginTo(cfg kafka.Config, user, password string, want bool) error {
 		return fmt.Errorf("login as %s failed, want it accepted: %w", user, err)
 	}
 	return nil
+}
+
+// TestAccTopic_createAnswerLost makes the controller create a topic but
+// answer REQUEST_TIMED_OUT: the provider asks again, finds the topic with
+// exactly the planned settings, adopts it, and the apply succeeds with
+// nothing created twice.
+func TestAccTopic_createAnswerLost(t *testing.T) {
+	fake := acctest.Embedded(t).Fake
+	name := acctest.Name("lost")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkTopicsDestroyed(t, name),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				fake.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.CreateTopics}, Topic: name, Err: kerr.RequestTimedOut})
+			},
+			Config: topicConfig(name, 3, `{ "retention.ms" = "600000" }`),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkTopicOnCluster(t, name, 3, map[string]string{"retention.ms": "600000"}),
+				resource.TestCheckResourceAttrSet("kafkatenant_topic.test", "topic_id"),
+			),
+		}},
+	})
 }

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"syscall"
 	"sync"
+	"syscall"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -178,7 +178,9 @@ func (d *providerData) clusterError(diags *diag.Diagnostics, action string, err 
 		}
 		d.downMu.Unlock()
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	var ce *kafka.ConnectError
+	explained := errors.As(err, &ce) && ce.Kind != kafka.ConnectUnknown
+	if errors.Is(err, context.DeadlineExceeded) && !explained {
 		clusterTimeout(diags, action, d.connection.BootstrapServers, d.connection.EffectiveTimeout(), err)
 		return
 	}

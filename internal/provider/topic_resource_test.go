@@ -246,8 +246,10 @@ func TestAccTopic_alreadyExists(t *testing.T) {
 		CheckDestroy:             checkTopicsDestroyed(t, name),
 		Steps: []resource.TestStep{
 			{
+				// A topic that differs from the plan is not one an earlier
+				// apply created: it is refused, with the way to adopt it.
 				PreConfig:   func() { createTopicOutOfBand(t, name, 1) },
-				Config:      topicConfig(name, 1, "null"),
+				Config:      topicConfig(name, 2, "null"),
 				ExpectError: expectError(`Topic Already Exists.*terraform import <address> ` + regexp.QuoteMeta(name)),
 			},
 			{
