@@ -22,8 +22,9 @@ type Client struct {
 	adm     *kadm.Client
 	connErr error
 
-	topics *coalescer[string, TopicDescription]
-	reg    registry
+	topics     *coalescer[string, TopicDescription]
+	reg        registry
+	configKeys topicConfigKeys
 }
 
 // batchWindow is how long the first read of an idle coalescer waits for

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tenancy"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/topicconfig"
 )
 
 // clusterError reports a failed call to the cluster. Connection failures
@@ -68,6 +69,19 @@ func connectAdvice(ce *kafka.ConnectError) (string, string) {
 			"The cluster at %s could not be reached or did not answer as a Kafka broker. Check bootstrap_servers, the tls settings "+
 				"and the sasl settings against the listener's configuration.", ce.Addr)
 	}
+}
+
+// topicConfigKeyProblem reports a topic config key outside Apache Kafka's
+// catalogue that the brokers did not vouch for.
+func topicConfigKeyProblem(diags *diag.Diagnostics, p topicconfig.KeyProblem) {
+	at := path.Root("config").AtMapKey(p.Key)
+	if p.Warning {
+		diags.AddAttributeWarning(at, "Vendor Topic Config Not Checked", p.Detail)
+		return
+	}
+	diags.AddAttributeError(at, "Unknown Topic Config", fmt.Sprintf(
+		"Unknown topic config: %s\n\nFix the key or remove it. Apache Kafka's topic configs are listed at https://kafka.apache.org/documentation/#topicconfigs; "+
+			"a vendor's own keys are accepted when the cluster's brokers list them.", p.Detail))
 }
 
 // topicExistsError reports a planned create of a topic that is already on

@@ -39,6 +39,7 @@ type cluster interface {
 	SetPartitions(ctx context.Context, name string, total int32) error
 	SetReplicationFactor(ctx context.Context, name string, rf int16) error
 	SupportsIdempotentWriteByTopic(ctx context.Context) (bool, error)
+	TopicConfigKeys(ctx context.Context) (map[string]bool, error)
 	UpsertSCRAM(ctx context.Context, user, mechanism string, iterations int32, password string) error
 }
 

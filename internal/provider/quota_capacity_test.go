@@ -127,13 +127,7 @@ func TestAccTenant_unboundedWarning(t *testing.T) {
 		t.Skipf("acceptance test: set %s=1", resource.EnvTfAcc)
 	}
 	tenant := acctest.Name("t")
-	required := `
-terraform {
-  required_providers {
-    kafkatenant = { source = "kafkatenant/kafkatenant" }
-  }
-}
-`
+	required := requiredKafkatenant
 	ctx := context.Background()
 	// Warnings are only visible in the CLI's output, so this runs the real
 	// CLI in a workspace of its own.
