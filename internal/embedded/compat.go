@@ -181,8 +181,8 @@ func probe(addr string) (*kmsg.ApiVersionsResponse, []string, error) {
 		return nil, nil, fmt.Errorf("SaslHandshake: %w", err)
 	}
 	if handshake.ErrorCode != kerr.UnsupportedSaslMechanism.Code || len(handshake.SupportedMechanisms) == 0 {
-		return nil, nil, fmt.Errorf("SaslHandshake for an unknown mechanism answered %v with mechanisms %v, want UNSUPPORTED_SASL_MECHANISM and a list",
-			kerr.ErrorForCode(handshake.ErrorCode), handshake.SupportedMechanisms)
+		return nil, nil, fmt.Errorf("SaslHandshake for an unknown mechanism answered error code %d with mechanisms %v, want UNSUPPORTED_SASL_MECHANISM and a list",
+			handshake.ErrorCode, handshake.SupportedMechanisms)
 	}
 	return versions, handshake.SupportedMechanisms, nil
 }

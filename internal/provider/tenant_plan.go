@@ -41,6 +41,9 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			credentialsNeedUser(&resp.Diagnostics, plan.Principal.ValueString())
 		}
 	}
+	if plan.Credentials != nil && r.data != nil && r.data.connectionMechanism() == kafka.MechanismAWSMSKIAM {
+		scramCredentialsOnIAM(&resp.Diagnostics, name)
+	}
 	defer func() { resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...) }()
 
 	vc, vcKnown := tenancy.VirtualCluster{}, vcName == ""
@@ -214,7 +217,7 @@ func (r *tenantResource) clientProperties(m tenantModel, vc tenancy.VirtualClust
 		mechanism = m.Credentials.Mechanism.ValueString()
 	}
 	props := clientProperties(r.data.connection, vc.BootstrapServers, mechanism).Elements()
-	if user := username(m.Principal.ValueString()); user != "" && r.data.connection.SASL != nil {
+	if user := username(m.Principal.ValueString()); user != "" && r.data.connection.SASL != nil && kafka.UsesPassword(mechanism) {
 		props["sasl.username"] = types.StringValue(user)
 	}
 	return types.MapValueMust(types.StringType, props)

@@ -137,26 +137,26 @@ func Suggest(key string) []string {
 		key  string
 		dist int
 	}
-	var close []scored
+	var nearKeys []scored
 	for _, s := range specs {
 		if near(key, s.Key) {
-			close = append(close, scored{s.Key, levenshtein.ComputeDistance(key, s.Key)})
+			nearKeys = append(nearKeys, scored{s.Key, levenshtein.ComputeDistance(key, s.Key)})
 		}
 	}
-	sort.Slice(close, func(i, j int) bool {
-		if close[i].dist != close[j].dist {
-			return close[i].dist < close[j].dist
+	sort.Slice(nearKeys, func(i, j int) bool {
+		if nearKeys[i].dist != nearKeys[j].dist {
+			return nearKeys[i].dist < nearKeys[j].dist
 		}
-		return close[i].key < close[j].key
+		return nearKeys[i].key < nearKeys[j].key
 	})
 	out := make([]string, 0, 3)
-	for i := 0; i < len(close) && i < 3; i++ {
-		out = append(out, close[i].key)
+	for i := 0; i < len(nearKeys) && i < 3; i++ {
+		out = append(out, nearKeys[i].key)
 	}
 	return out
 }
 
-// near reports whether candidate is close enough to key to suggest: a
+// near reports whether candidate is nearKeys enough to key to suggest: a
 // third of key's length in edits, or one containing the other.
 func near(key, candidate string) bool {
 	d := levenshtein.ComputeDistance(key, candidate)
