@@ -141,7 +141,13 @@ step "$(basename "$cli") init"
 "$cli" init -input=false
 
 step "$(basename "$cli") apply"
-"$cli" apply -auto-approve -input=false
+"$cli" apply -auto-approve -input=false 2>&1 | tee "$tmp/apply.log"
+# A correct configuration applies without a warning from the provider; the
+# CLI's own notice about the development override is expected.
+ours=$(sed 's/\x1b\[[0-9;]*m//g' "$tmp/apply.log" | grep -o 'Warning: .*' | grep -v 'Provider development overrides are in effect' || true)
+[[ -z $ours ]] || fail "the apply printed warnings from the provider for a correct configuration:
+$ours"
+echo "no warnings from the provider"
 
 step "$(basename "$cli") output"
 "$cli" output

@@ -118,6 +118,23 @@ func Embedded(t *testing.T) *embedded.Cluster {
 	return cluster
 }
 
+// OwnCluster starts an embedded cluster for one test alone, stopped when
+// the test ends, for tests whose assertions count what the cluster holds
+// or receives and must not see other tests' objects or requests. It skips
+// the test when the suite targets an external cluster.
+func OwnCluster(t *testing.T) *embedded.Cluster {
+	t.Helper()
+	if cluster == nil {
+		t.Skip("needs a cluster of its own, started in-process; the suite targets an external cluster")
+	}
+	c, err := embedded.Start(embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
 // IsEmbedded reports whether the suite runs against the embedded cluster.
 func IsEmbedded() bool { return cluster != nil }
 

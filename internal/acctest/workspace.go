@@ -22,6 +22,7 @@ type Workspace struct {
 	Dir string
 	cli tfcli.CLI
 	rc  string
+	env map[string]string
 }
 
 var (
@@ -94,9 +95,24 @@ func (w *Workspace) Run(ctx context.Context, args ...string) (string, error) {
 			env = append(env, kv)
 		}
 	}
+	// Later entries win: a workspace's own settings override the suite's.
+	for k, v := range w.env {
+		env = append(env, k+"="+v)
+	}
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	return string(out), err
+}
+
+// Setenv sets variables for every later command of the workspace, over
+// the suite's: another cluster's KAFKATENANT_* settings, or TF_VAR_ inputs.
+func (w *Workspace) Setenv(vars map[string]string) {
+	if w.env == nil {
+		w.env = map[string]string{}
+	}
+	for k, v := range vars {
+		w.env[k] = v
+	}
 }
 
 // Write replaces the workspace's configuration.

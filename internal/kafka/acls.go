@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -86,92 +87,151 @@ func (a ACL) kmsgEnums() (kmsg.ACLResourceType, kmsg.ACLResourcePatternType, kms
 	return rt, pt, op, perm, nil
 }
 
-// CreateACLs creates the bindings in one request. Creating a binding that
-// exists already succeeds, as Kafka makes creation idempotent.
+// CreateACLs creates the bindings. Creating a binding that exists already
+// succeeds, as Kafka makes creation idempotent. Concurrent calls share one
+// CreateACLs request.
 func (c *Client) CreateACLs(ctx context.Context, acls []ACL) error {
 	if len(acls) == 0 {
 		return nil
 	}
-	kcl, err := c.kgoClient(ctx)
-	if err != nil {
-		return err
-	}
-	req := kmsg.NewPtrCreateACLsRequest()
 	for _, a := range acls {
-		rt, pt, op, perm, err := a.kmsgEnums()
-		if err != nil {
+		if _, err := a.Canonical(); err != nil {
 			return err
 		}
-		cr := kmsg.NewCreateACLsRequestCreation()
-		cr.ResourceType, cr.ResourceName, cr.ResourcePatternType = rt, a.ResourceName, pt
-		cr.Principal, cr.Host, cr.Operation, cr.PermissionType = a.Principal, a.Host, op, perm
-		req.Creations = append(req.Creations, cr)
+	}
+	_, err := c.createACLs.do(ctx, acls)
+	return err
+}
+
+func (c *Client) createACLBatch(ctx context.Context, calls [][]ACL) []batchResult[struct{}] {
+	kcl, err := c.kgoClient(ctx)
+	if err != nil {
+		return failAll[struct{}](len(calls), err)
+	}
+	req := kmsg.NewPtrCreateACLsRequest()
+	for _, acls := range calls {
+		for _, a := range acls {
+			rt, pt, op, perm, _ := a.kmsgEnums()
+			cr := kmsg.NewCreateACLsRequestCreation()
+			cr.ResourceType, cr.ResourceName, cr.ResourcePatternType = rt, a.ResourceName, pt
+			cr.Principal, cr.Host, cr.Operation, cr.PermissionType = a.Principal, a.Host, op, perm
+			req.Creations = append(req.Creations, cr)
+		}
 	}
 	resp, err := req.RequestWith(ctx, kcl)
 	if err != nil {
-		return fmt.Errorf("creating ACLs: %w", err)
+		return failAll[struct{}](len(calls), fmt.Errorf("creating ACLs: %w", err))
 	}
-	for i, r := range resp.Results {
-		if err := kerr.ErrorForCode(r.ErrorCode); err != nil {
-			return fmt.Errorf("creating ACL %s: %w", acls[min(i, len(acls)-1)], withMessage(err, deref(r.ErrorMessage)))
+	return perCallResults(calls, len(resp.Results), func(i int) (int16, *string) {
+		return resp.Results[i].ErrorCode, resp.Results[i].ErrorMessage
+	}, "creating", func(done []ACL) { c.loadedSnapshot().changeACLs(done, nil) })
+}
+
+// perCallResults maps the per-binding results of one batched ACL request
+// back to the calls that asked for them: a call fails with the first error
+// among its bindings; done receives the bindings of calls that succeeded.
+func perCallResults(calls [][]ACL, answered int, result func(int) (int16, *string), verb string, done func([]ACL)) []batchResult[struct{}] {
+	out := make([]batchResult[struct{}], len(calls))
+	i := 0
+	for n, acls := range calls {
+		for _, a := range acls {
+			switch {
+			case i >= answered:
+				if out[n].err == nil {
+					out[n].err = fmt.Errorf("%s ACL %s: the cluster did not answer for the binding", verb, a)
+				}
+			default:
+				code, msg := result(i)
+				if err := kerr.ErrorForCode(code); err != nil && out[n].err == nil {
+					out[n].err = fmt.Errorf("%s ACL %s: %w", verb, a, withMessage(err, deref(msg)))
+				}
+			}
+			i++
+		}
+		if out[n].err == nil {
+			done(canonicalACLs(acls))
 		}
 	}
-	return nil
+	return out
+}
+
+func canonicalACLs(acls []ACL) []ACL {
+	out := make([]ACL, 0, len(acls))
+	for _, a := range acls {
+		if c, err := a.Canonical(); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // DeleteACLs deletes exactly the given bindings. Bindings that do not exist
-// are not an error.
+// are not an error. Concurrent calls share one DeleteACLs request.
 func (c *Client) DeleteACLs(ctx context.Context, acls []ACL) error {
 	if len(acls) == 0 {
 		return nil
 	}
-	kcl, err := c.kgoClient(ctx)
-	if err != nil {
-		return err
-	}
-	req := kmsg.NewPtrDeleteACLsRequest()
 	for _, a := range acls {
-		rt, pt, op, perm, err := a.kmsgEnums()
-		if err != nil {
+		if _, err := a.Canonical(); err != nil {
 			return err
 		}
-		f := kmsg.NewDeleteACLsRequestFilter()
-		name, principal, host := a.ResourceName, a.Principal, a.Host
-		f.ResourceType, f.ResourceName, f.ResourcePatternType = rt, &name, pt
-		f.Principal, f.Host, f.Operation, f.PermissionType = &principal, &host, op, perm
-		req.Filters = append(req.Filters, f)
+	}
+	_, err := c.deleteACLs.do(ctx, acls)
+	return err
+}
+
+func (c *Client) deleteACLBatch(ctx context.Context, calls [][]ACL) []batchResult[struct{}] {
+	kcl, err := c.kgoClient(ctx)
+	if err != nil {
+		return failAll[struct{}](len(calls), err)
+	}
+	req := kmsg.NewPtrDeleteACLsRequest()
+	for _, acls := range calls {
+		for _, a := range acls {
+			rt, pt, op, perm, _ := a.kmsgEnums()
+			f := kmsg.NewDeleteACLsRequestFilter()
+			name, principal, host := a.ResourceName, a.Principal, a.Host
+			f.ResourceType, f.ResourceName, f.ResourcePatternType = rt, &name, pt
+			f.Principal, f.Host, f.Operation, f.PermissionType = &principal, &host, op, perm
+			req.Filters = append(req.Filters, f)
+		}
 	}
 	resp, err := req.RequestWith(ctx, kcl)
 	if err != nil {
-		return fmt.Errorf("deleting ACLs: %w", err)
+		return failAll[struct{}](len(calls), fmt.Errorf("deleting ACLs: %w", err))
 	}
-	for i, r := range resp.Results {
-		if err := kerr.ErrorForCode(r.ErrorCode); err != nil {
-			return fmt.Errorf("deleting ACL %s: %w", acls[min(i, len(acls)-1)], withMessage(err, deref(r.ErrorMessage)))
-		}
-	}
-	return nil
+	return perCallResults(calls, len(resp.Results), func(i int) (int16, *string) {
+		return resp.Results[i].ErrorCode, resp.Results[i].ErrorMessage
+	}, "deleting", func(done []ACL) { c.loadedSnapshot().changeACLs(nil, done) })
 }
 
 // DescribeACLs returns every binding of principal, sorted, or every binding
-// on the cluster when principal is empty.
+// on the cluster when principal is empty. It asks the cluster afresh.
 func (c *Client) DescribeACLs(ctx context.Context, principal string) ([]ACL, error) {
-	kcl, err := c.kgoClient(ctx)
-	if err != nil {
-		return nil, err
+	if principal == "" {
+		acls, err := c.allACLs.get(ctx)
+		return slices.Clone(acls), err
 	}
+	return c.describeACLs(ctx, &principal)
+}
+
+// describeAllACLs returns every binding on the cluster.
+func (c *Client) describeAllACLs(ctx context.Context) ([]ACL, error) {
+	return c.describeACLs(ctx, nil)
+}
+
+func (c *Client) describeACLs(ctx context.Context, principal *string) ([]ACL, error) {
 	req := kmsg.NewPtrDescribeACLsRequest()
 	req.ResourceType = kmsg.ACLResourceTypeAny
 	req.ResourcePatternType = kmsg.ACLResourcePatternTypeAny
 	req.Operation = kmsg.ACLOperationAny
 	req.PermissionType = kmsg.ACLPermissionTypeAny
-	if principal != "" {
-		req.Principal = &principal
-	}
-	resp, err := req.RequestWith(ctx, kcl)
+	req.Principal = principal
+	raw, err := c.read(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("describing ACLs: %w", err)
 	}
+	resp := raw.(*kmsg.DescribeACLsResponse)
 	if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
 		return nil, fmt.Errorf("describing ACLs: %w", withMessage(err, deref(resp.ErrorMessage)))
 	}

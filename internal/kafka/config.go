@@ -200,6 +200,16 @@ func (c Config) clientID() string {
 	return c.ClientID
 }
 
+// principal names the provider's own principal for the registry records it
+// writes: the SASL user, or empty when the listener authenticates
+// otherwise.
+func (c Config) principal() string {
+	if c.SASL == nil || c.SASL.Username == "" {
+		return ""
+	}
+	return "User:" + c.SASL.Username
+}
+
 // tlsEnabled reports whether connections use TLS.
 func (c Config) tlsEnabled() bool { return c.TLS != nil && c.TLS.Enabled }
 
@@ -303,6 +313,9 @@ func (c Config) kgoOpts() ([]kgo.Opt, error) {
 		kgo.RetryTimeout(c.timeout()),
 		kgo.RequestTimeoutOverhead(c.timeout()),
 		kgo.MetadataMinAge(time.Second),
+		// A provider run is short and not the cluster operator's
+		// application to observe (KIP-714): no telemetry requests.
+		kgo.DisableClientMetrics(),
 	}
 	if c.SASL != nil {
 		mech, err := c.SASL.mechanism()

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
@@ -63,48 +64,55 @@ func fromKadmEntity(entity kadm.ClientQuotaEntity) []QuotaComponent {
 }
 
 // DescribeQuotas returns every client quota on the cluster, from every
-// workspace and tool that set one.
+// workspace and tool that set one. It asks the cluster afresh; concurrent
+// calls share one request.
 func (c *Client) DescribeQuotas(ctx context.Context) ([]ClientQuota, error) {
-	adm, err := c.admin(ctx)
+	quotas, err := c.allQuotas.get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var all []ClientQuota
-	// A non-strict filter on one component matches every entity holding a
-	// component of that type, so a filter per type, for named and for
-	// <default> components (Kafka's ANY matches names only), covers every
-	// entity; duplicates are folded below.
-	seen := map[string]bool{}
-	var filters [][]kadm.DescribeClientQuotaComponent
-	for _, typ := range []string{"user", "client-id", "ip"} {
-		for _, match := range []kmsg.QuotasMatchType{kmsg.QuotasMatchTypeAny, kmsg.QuotasMatchTypeDefault} {
-			filters = append(filters, []kadm.DescribeClientQuotaComponent{{Type: typ, MatchType: match}})
-		}
+	out := make([]ClientQuota, len(quotas))
+	for i, q := range quotas {
+		out[i] = cloneQuota(q)
 	}
-	for _, filter := range filters {
-		described, err := adm.DescribeClientQuotas(ctx, false, filter)
-		if err != nil {
-			return nil, fmt.Errorf("describing client quotas: %w", err)
-		}
-		for _, d := range described {
-			q := ClientQuota{Entity: fromKadmEntity(d.Entity), Values: map[string]float64{}}
-			key := EntityKey(q.Entity)
-			if seen[key] {
-				continue
+	return out, nil
+}
+
+// describeAllQuotas asks for every entity with quotas in one request: an
+// empty, non-strict filter matches them all.
+func (c *Client) describeAllQuotas(ctx context.Context) ([]ClientQuota, error) {
+	req := kmsg.NewPtrDescribeClientQuotasRequest()
+	req.Strict = false
+	req.Components = []kmsg.DescribeClientQuotasRequestComponent{}
+	raw, err := c.read(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("describing client quotas: %w", err)
+	}
+	resp := raw.(*kmsg.DescribeClientQuotasResponse)
+	if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
+		return nil, fmt.Errorf("describing client quotas: %w", withMessage(err, deref(resp.ErrorMessage)))
+	}
+	all := make([]ClientQuota, 0, len(resp.Entries))
+	for _, e := range resp.Entries {
+		q := ClientQuota{Values: map[string]float64{}}
+		for _, comp := range e.Entity {
+			qc := QuotaComponent{Type: comp.Type, Default: comp.Name == nil}
+			if comp.Name != nil {
+				qc.Name = *comp.Name
 			}
-			seen[key] = true
-			for _, v := range d.Values {
-				q.Values[v.Key] = v.Value
-			}
-			all = append(all, q)
+			q.Entity = append(q.Entity, qc)
 		}
+		for _, v := range e.Values {
+			q.Values[v.Key] = v.Value
+		}
+		all = append(all, q)
 	}
 	sort.Slice(all, func(i, j int) bool { return EntityKey(all[i].Entity) < EntityKey(all[j].Entity) })
 	return all, nil
 }
 
 // DescribeQuota returns the values set on exactly one entity; an entity
-// without quotas gives an empty map.
+// without quotas gives an empty map. It asks the cluster afresh.
 func (c *Client) DescribeQuota(ctx context.Context, entity []QuotaComponent) (map[string]float64, error) {
 	adm, err := c.admin(ctx)
 	if err != nil {
@@ -135,37 +143,83 @@ func (c *Client) DescribeQuota(ctx context.Context, entity []QuotaComponent) (ma
 	return out, nil
 }
 
-// AlterQuota sets and removes quota keys on one entity in a single request.
-// With validateOnly the brokers check the change and apply nothing.
+// quotaAlter is one AlterQuota call waiting to be batched.
+type quotaAlter struct {
+	entity       []QuotaComponent
+	set          map[string]float64
+	remove       []string
+	validateOnly bool
+}
+
+// AlterQuota sets and removes quota keys on one entity. With validateOnly
+// the brokers check the change and apply nothing. Concurrent calls share
+// one AlterClientQuotas request.
 func (c *Client) AlterQuota(ctx context.Context, entity []QuotaComponent, set map[string]float64, remove []string, validateOnly bool) error {
 	if len(set) == 0 && len(remove) == 0 {
 		return nil
 	}
-	adm, err := c.admin(ctx)
-	if err != nil {
+	if _, err := c.admin(ctx); err != nil {
 		return err
 	}
-	entry := kadm.AlterClientQuotaEntry{Entity: toKadmEntity(entity)}
-	for _, k := range sortedKeys(set) {
-		entry.Ops = append(entry.Ops, kadm.AlterClientQuotaOp{Key: k, Value: set[k]})
-	}
-	for _, k := range remove {
-		entry.Ops = append(entry.Ops, kadm.AlterClientQuotaOp{Key: k, Remove: true})
-	}
-	alter := adm.AlterClientQuotas
-	if validateOnly {
-		alter = adm.ValidateAlterClientQuotas
-	}
-	results, err := alter(ctx, []kadm.AlterClientQuotaEntry{entry})
+	_, err := c.alterQuotas.do(ctx, quotaAlter{entity: entity, set: set, remove: remove, validateOnly: validateOnly})
+	return err
+}
+
+func (c *Client) alterQuotaBatch(ctx context.Context, alters []quotaAlter) []batchResult[struct{}] {
+	adm, err := c.admin(ctx)
 	if err != nil {
-		return fmt.Errorf("altering the client quota of %s: %w", EntityKey(entity), err)
+		return failAll[struct{}](len(alters), err)
 	}
-	for _, r := range results {
-		if r.Err != nil {
-			return fmt.Errorf("altering the client quota of %s: %w", EntityKey(entity), withMessage(r.Err, r.ErrMessage))
+	results := make([]batchResult[struct{}], len(alters))
+	runs := uniqueRuns(alters, func(a quotaAlter) string { return fmt.Sprintf("%t/%s", a.validateOnly, EntityKey(a.entity)) })
+	for _, run := range runs {
+		for _, validate := range []bool{false, true} {
+			var idx []int
+			var entries []kadm.AlterClientQuotaEntry
+			for _, i := range run {
+				a := alters[i]
+				if a.validateOnly != validate {
+					continue
+				}
+				entry := kadm.AlterClientQuotaEntry{Entity: toKadmEntity(a.entity)}
+				for _, k := range sortedKeys(a.set) {
+					entry.Ops = append(entry.Ops, kadm.AlterClientQuotaOp{Key: k, Value: a.set[k]})
+				}
+				for _, k := range a.remove {
+					entry.Ops = append(entry.Ops, kadm.AlterClientQuotaOp{Key: k, Remove: true})
+				}
+				idx, entries = append(idx, i), append(entries, entry)
+			}
+			if len(entries) == 0 {
+				continue
+			}
+			alter := adm.AlterClientQuotas
+			if validate {
+				alter = adm.ValidateAlterClientQuotas
+			}
+			answered, err := alter(ctx, entries)
+			byEntity := map[string]kadm.AlteredClientQuota{}
+			for _, r := range answered {
+				byEntity[EntityKey(fromKadmEntity(r.Entity))] = r
+			}
+			for _, i := range idx {
+				a := alters[i]
+				key := EntityKey(a.entity)
+				r, ok := byEntity[key]
+				switch {
+				case err != nil:
+					results[i].err = fmt.Errorf("altering the client quota of %s: %w", key, err)
+				case !ok:
+					results[i].err = fmt.Errorf("altering the client quota of %s: the cluster did not answer for the entity", key)
+				case r.Err != nil:
+					results[i].err = fmt.Errorf("altering the client quota of %s: %w", key, withMessage(r.Err, r.ErrMessage))
+				case !validate:
+					c.loadedSnapshot().alterQuota(a.entity, a.set, a.remove)
+				}
+			}
 		}
 	}
-	return nil
+	return results
 }
 
 // PartitionLeaders returns the distinct brokers that lead the partitions

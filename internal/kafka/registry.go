@@ -2,7 +2,6 @@ package kafka
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -10,46 +9,24 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
-
-// DefaultRegistryTopic is the topic kafkatenant keeps its metadata in when
-// the provider does not name another.
-const DefaultRegistryTopic = "_kafkatenant"
-
-// RegistrySchemaVersion is the version of the record envelope written now.
-// Readers accept this version and older ones.
-const RegistrySchemaVersion = 1
-
-// Record is one object in the registry: a virtual cluster or a tenant. Kafka
-// has no place for this metadata, so kafkatenant keeps it, one record per
-// object, in a compacted single-partition topic, the way Kafka Connect keeps
-// its configuration.
-type Record struct {
-	// Kind is the object kind, such as "tenant".
-	Kind string
-	// Name is the object's name, unique per kind.
-	Name string
-	// Spec is the object's JSON description, owned by the caller.
-	Spec json.RawMessage
-	// Offset is where the record sits in the registry topic; records with
-	// lower offsets were written first.
-	Offset int64
-}
-
-// envelope is a record's value on the wire.
-type envelope struct {
-	SchemaVersion int             `json:"schema_version"`
-	Kind          string          `json:"kind"`
-	Name          string          `json:"name"`
-	Spec          json.RawMessage `json:"spec"`
-}
 
 // RegistrySnapshot is the registry's content up to an offset.
 type RegistrySnapshot struct {
 	// Records maps "kind/name" to the latest record of each live object.
 	Records map[string]Record
+	// Skipped maps "kind/name" to the latest record of a key that could not
+	// be read. Such a key has no entry in Records.
+	Skipped map[string]SkippedRecord
 	// Next is the offset after the last record read.
 	Next int64
+	// Exists reports whether the registry topic exists. A registry that
+	// does not exist is empty; the first write creates it.
+	Exists bool
+	// Generation changes whenever Records change, so that callers can cache
+	// what they derive from them.
+	Generation uint64
 }
 
 // Of returns the live records of one kind, keyed by name.
@@ -63,8 +40,6 @@ func (s RegistrySnapshot) Of(kind string) map[string]Record {
 	return out
 }
 
-func recordKey(kind, name string) string { return kind + "/" + name }
-
 // registry caches the registry topic's content for the life of a Client:
 // read once, then extended by reading only what was written since.
 type registry struct {
@@ -77,13 +52,14 @@ type registry struct {
 
 	mu      sync.Mutex
 	snap    RegistrySnapshot
+	topicID [16]byte
 	loaded  bool
-	created bool
 }
 
 // Registry returns the registry's content, reading the topic the first time
 // and serving the cache afterwards. Callers that must see writes by other
-// processes (apply-time checks) use RefreshRegistry.
+// processes (apply-time checks) use RefreshRegistry. Reading never creates
+// the registry topic: a cluster without one has an empty registry.
 func (c *Client) Registry(ctx context.Context) (RegistrySnapshot, error) {
 	c.reg.loadMu.Lock()
 	defer c.reg.loadMu.Unlock()
@@ -91,9 +67,9 @@ func (c *Client) Registry(ctx context.Context) (RegistrySnapshot, error) {
 	loaded := c.reg.loaded
 	c.reg.mu.Unlock()
 	if loaded {
-		return c.snapshot(), nil
+		return c.registrySnapshot(), nil
 	}
-	return c.refreshLocked(ctx)
+	return c.refreshRegistryLocked(ctx, nil, nil)
 }
 
 // RefreshRegistry returns the registry's content including everything
@@ -104,184 +80,228 @@ func (c *Client) RefreshRegistry(ctx context.Context) (RegistrySnapshot, error) 
 	c.reg.loadMu.Lock()
 	defer c.reg.loadMu.Unlock()
 	if c.reg.lastRefresh.After(called) {
-		return c.snapshot(), nil
+		return c.registrySnapshot(), nil
 	}
-	return c.refreshLocked(ctx)
+	return c.refreshRegistryLocked(ctx, nil, nil)
 }
 
-// refreshLocked reads what was written since the last read; loadMu is held.
-func (c *Client) refreshLocked(ctx context.Context) (RegistrySnapshot, error) {
-	if err := c.ensureRegistry(ctx); err != nil {
+// refreshRegistryLocked reads what was written since the last read; loadMu
+// is held. all and meta, when not nil, are a fresh metadata answer and its
+// entry for the registry topic, which save asking again (the snapshot's
+// load has them).
+func (c *Client) refreshRegistryLocked(ctx context.Context, all *kmsg.MetadataResponse, meta *kmsg.MetadataResponseTopic) (RegistrySnapshot, error) {
+	started := time.Now()
+	kcl, err := c.kgoClient(ctx)
+	if err != nil {
 		return RegistrySnapshot{}, err
 	}
-	started := time.Now()
+	if all == nil {
+		if all, err = c.readMetadata(ctx, []string{c.reg.topic}); err != nil {
+			return RegistrySnapshot{}, fmt.Errorf("reading the registry topic %q: %w", c.reg.topic, err)
+		}
+		for i := range all.Topics {
+			if t := all.Topics[i]; t.Topic != nil && *t.Topic == c.reg.topic {
+				meta = &all.Topics[i]
+			}
+		}
+	}
 	c.reg.mu.Lock()
 	defer c.reg.mu.Unlock()
-	if c.reg.snap.Records == nil {
-		c.reg.snap.Records = map[string]Record{}
-	}
-	if err := c.readRegistry(ctx, &c.reg.snap); err != nil {
+	snap := cloneSnapshot(c.reg.snap)
+	if err := c.readRegistry(ctx, kcl, all, meta, &snap); err != nil {
 		return RegistrySnapshot{}, err
 	}
-	c.reg.loaded, c.reg.lastRefresh = true, started
-	return cloneSnapshot(c.reg.snap), nil
+	if !sameRecords(snap, c.reg.snap) {
+		snap.Generation = c.reg.snap.Generation + 1
+	}
+	c.reg.snap, c.reg.loaded, c.reg.lastRefresh = snap, true, started
+	return cloneSnapshot(snap), nil
 }
 
-func (c *Client) snapshot() RegistrySnapshot {
+func (c *Client) registrySnapshot() RegistrySnapshot {
 	c.reg.mu.Lock()
 	defer c.reg.mu.Unlock()
 	return cloneSnapshot(c.reg.snap)
 }
 
 func cloneSnapshot(s RegistrySnapshot) RegistrySnapshot {
-	out := RegistrySnapshot{Records: make(map[string]Record, len(s.Records)), Next: s.Next}
+	out := s
+	out.Records = make(map[string]Record, len(s.Records))
 	for k, v := range s.Records {
 		out.Records[k] = v
+	}
+	out.Skipped = make(map[string]SkippedRecord, len(s.Skipped))
+	for k, v := range s.Skipped {
+		out.Skipped[k] = v
 	}
 	return out
 }
 
-// ensureRegistry creates the registry topic on first use: one partition,
-// compacted, replicated as widely as the cluster allows (up to three).
-func (c *Client) ensureRegistry(ctx context.Context) error {
-	c.reg.mu.Lock()
-	done := c.reg.created
-	c.reg.mu.Unlock()
-	if done {
-		return nil
+func sameRecords(a, b RegistrySnapshot) bool {
+	if len(a.Records) != len(b.Records) || len(a.Skipped) != len(b.Skipped) || a.Exists != b.Exists {
+		return false
 	}
-	_, err := c.DescribeTopic(ctx, c.reg.topic)
-	if errors.Is(err, ErrNotFound) {
-		brokers, berr := c.Brokers(ctx)
-		if berr != nil {
-			return berr
-		}
-		rf := int16(min(3, len(brokers)))
-		minISR := "1"
-		if rf >= 3 {
-			minISR = "2"
-		}
-		_, err = c.CreateTopic(ctx, TopicSpec{
-			Name:              c.reg.topic,
-			Partitions:        1,
-			ReplicationFactor: rf,
-			Configs:           map[string]string{"cleanup.policy": "compact", "min.insync.replicas": minISR},
-		})
-		if errors.Is(err, ErrAlreadyExists) {
-			// Another process created it at the same moment.
-			err = nil
+	for k, r := range a.Records {
+		if o, ok := b.Records[k]; !ok || o.Offset != r.Offset {
+			return false
 		}
 	}
-	if err != nil {
-		return fmt.Errorf("preparing the registry topic %q: %w", c.reg.topic, err)
+	for k, s := range a.Skipped {
+		if o, ok := b.Skipped[k]; !ok || o.Offset != s.Offset {
+			return false
+		}
 	}
-	c.reg.mu.Lock()
-	c.reg.created = true
-	c.reg.mu.Unlock()
-	return nil
+	return true
 }
 
-// readRegistry consumes the registry topic from snap.Next to its current
-// end, applying each record and tombstone to snap.
-func (c *Client) readRegistry(ctx context.Context, snap *RegistrySnapshot) error {
-	adm, err := c.admin(ctx)
-	if err != nil {
-		return err
+// readRegistry brings snap up to the registry topic's current end with
+// Fetch requests to the partition's leader, over the client's own
+// connections. A registry topic deleted (or deleted and created again)
+// since the last read empties snap first.
+func (c *Client) readRegistry(ctx context.Context, kcl *kgo.Client, all *kmsg.MetadataResponse, meta *kmsg.MetadataResponseTopic, snap *RegistrySnapshot) error {
+	if snap.Records == nil {
+		snap.Records, snap.Skipped = map[string]Record{}, map[string]SkippedRecord{}
 	}
-	ends, err := adm.ListEndOffsets(ctx, c.reg.topic)
-	if err != nil {
-		return fmt.Errorf("reading the end of the registry topic %q: %w", c.reg.topic, err)
+	reset := func() {
+		snap.Records, snap.Skipped, snap.Next = map[string]Record{}, map[string]SkippedRecord{}, 0
 	}
-	end, ok := ends.Lookup(c.reg.topic, 0)
-	if !ok || end.Err != nil {
-		return fmt.Errorf("reading the end of the registry topic %q: %w", c.reg.topic, errors.Join(errors.New("no offset for partition 0"), end.Err))
-	}
-	if snap.Next >= end.Offset {
+	if meta == nil || errors.Is(kerr.ErrorForCode(meta.ErrorCode), kerr.UnknownTopicOrPartition) {
+		reset()
+		snap.Exists = false
 		return nil
 	}
-	opts, err := c.cfg.kgoOpts()
-	if err != nil {
-		return err
+	if err := kerr.ErrorForCode(meta.ErrorCode); err != nil {
+		return fmt.Errorf("reading the registry topic %q: %w", c.reg.topic, err)
 	}
-	opts = append(opts, kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{
-		c.reg.topic: {0: kgo.NewOffset().At(snap.Next)},
-	}))
-	cons, err := kgo.NewClient(opts...)
-	if err != nil {
-		return err
+	if snap.Exists && meta.TopicID != c.reg.topicID {
+		reset()
 	}
-	defer cons.Close()
-	for snap.Next < end.Offset {
-		fetches := cons.PollFetches(ctx)
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("reading the registry topic %q: %w", c.reg.topic, err)
+	snap.Exists, c.reg.topicID = true, meta.TopicID
+	leader := int32(-1)
+	for _, p := range meta.Partitions {
+		if p.Partition == 0 {
+			leader = p.Leader
 		}
-		var ferr error
-		fetches.EachError(func(_ string, _ int32, err error) {
-			if ferr == nil {
-				ferr = err
-			}
-		})
-		if ferr != nil {
-			return fmt.Errorf("reading the registry topic %q: %w", c.reg.topic, ferr)
+	}
+	if leader < 0 {
+		return fmt.Errorf("reading the registry topic %q: partition 0 has no leader", c.reg.topic)
+	}
+	broker := c.brokerAt(kcl, leader, all)
+	for stalls := 0; ; {
+		fp, err := c.fetchRegistry(ctx, broker, meta.TopicID, snap.Next)
+		if errors.Is(err, kerr.OffsetOutOfRange) && snap.Next > 0 {
+			// The topic was emptied or replaced under the same ID: read it
+			// again from its start.
+			reset()
+			continue
 		}
-		var perr error
-		fetches.EachRecord(func(r *kgo.Record) {
-			if perr == nil {
-				perr = applyRecord(snap, r)
-			}
+		if err != nil {
+			return fmt.Errorf("reading the registry topic %q at offset %d: %w", c.reg.topic, snap.Next, err)
+		}
+		before := snap.Next
+		for _, r := range fp.Records {
+			applyRecord(snap, r.Key, r.Value, r.Offset)
 			snap.Next = max(snap.Next, r.Offset+1)
-		})
-		if perr != nil {
-			return perr
+		}
+		if snap.Next >= fp.HighWatermark {
+			return nil
+		}
+		if snap.Next == before {
+			// Batches of control records or compacted gaps carry no
+			// records; a few empty answers in a row mean something else
+			// is wrong.
+			if stalls++; stalls > 3 {
+				return fmt.Errorf("reading the registry topic %q: no records returned at offset %d although the topic ends at %d", c.reg.topic, snap.Next, fp.HighWatermark)
+			}
 		}
 	}
-	return nil
 }
 
-// applyRecord folds one registry record into snap.
-func applyRecord(snap *RegistrySnapshot, r *kgo.Record) error {
-	key := string(r.Key)
-	if r.Value == nil {
-		delete(snap.Records, key)
-		return nil
+// fetchRegistry asks the leader for the registry partition from offset,
+// without waiting for new records.
+func (c *Client) fetchRegistry(ctx context.Context, broker *kgo.Broker, topicID [16]byte, offset int64) (kgo.FetchPartition, error) {
+	req := kmsg.NewPtrFetchRequest()
+	req.ReplicaID = -1
+	req.MaxWaitMillis = 0
+	req.MinBytes = 1
+	req.MaxBytes = 64 << 20
+	req.SessionEpoch = -1
+	t := kmsg.NewFetchRequestTopic()
+	t.Topic, t.TopicID = c.reg.topic, topicID
+	p := kmsg.NewFetchRequestTopicPartition()
+	p.Partition, p.FetchOffset, p.PartitionMaxBytes, p.CurrentLeaderEpoch, p.LogStartOffset = 0, offset, 32<<20, -1, -1
+	t.Partitions = append(t.Partitions, p)
+	req.Topics = append(req.Topics, t)
+	raw, err := broker.RetriableRequest(ctx, req)
+	if err != nil {
+		return kgo.FetchPartition{}, err
 	}
-	var env envelope
-	if err := json.Unmarshal(r.Value, &env); err != nil {
-		return fmt.Errorf("registry record %q at offset %d is not kafkatenant JSON: %w", key, r.Offset, err)
+	resp := raw.(*kmsg.FetchResponse)
+	if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
+		return kgo.FetchPartition{}, err
 	}
-	if env.SchemaVersion > RegistrySchemaVersion {
-		return fmt.Errorf("registry record %q at offset %d has schema version %d; this provider reads up to %d: upgrade the provider",
-			key, r.Offset, env.SchemaVersion, RegistrySchemaVersion)
+	if len(resp.Topics) != 1 || len(resp.Topics[0].Partitions) != 1 {
+		return kgo.FetchPartition{}, errors.New("the leader answered for no registry partition")
 	}
-	if recordKey(env.Kind, env.Name) != key {
-		return fmt.Errorf("registry record at offset %d has key %q but describes %s %q", r.Offset, key, env.Kind, env.Name)
+	fp, _ := kgo.ProcessFetchPartition(kgo.ProcessFetchPartitionOpts{Topic: c.reg.topic, Offset: offset},
+		&resp.Topics[0].Partitions[0], kgo.DefaultDecompressor(), nil)
+	return fp, fp.Err
+}
+
+// applyRecord folds one registry record into snap. A tombstone removes the
+// key; a record that cannot be read replaces whatever the key held with a
+// SkippedRecord, since it supersedes the earlier record.
+func applyRecord(snap *RegistrySnapshot, key, value []byte, offset int64) {
+	k := string(key)
+	delete(snap.Records, k)
+	delete(snap.Skipped, k)
+	if value == nil {
+		return
 	}
-	snap.Records[key] = Record{Kind: env.Kind, Name: env.Name, Spec: env.Spec, Offset: r.Offset}
-	return nil
+	r, err := DecodeRecord(key, value, offset)
+	if err != nil {
+		snap.Skipped[k] = SkippedRecord{Key: k, Offset: offset, Reason: err.Error()}
+		return
+	}
+	snap.Records[k] = r
 }
 
 // PutRecord writes an object's record with acks from all in-sync replicas
-// and returns its offset. The cache is brought up to date, including any
-// records other processes wrote before this one.
+// and returns its offset, creating the registry topic if it does not exist
+// yet. An update keeps the object's claim offset. The cache is brought up
+// to date, including any records other processes wrote before this one.
 func (c *Client) PutRecord(ctx context.Context, kind, name string, spec any) (int64, error) {
-	raw, err := json.Marshal(spec)
-	if err != nil {
-		return 0, fmt.Errorf("encoding %s %q: %w", kind, name, err)
+	key := RecordKey(kind, name)
+	claimedAt := int64(-1)
+	c.reg.mu.Lock()
+	if r, ok := c.reg.snap.Records[key]; ok {
+		claimedAt = r.ClaimOffset
 	}
-	value, err := json.Marshal(envelope{SchemaVersion: RegistrySchemaVersion, Kind: kind, Name: name, Spec: raw})
+	c.reg.mu.Unlock()
+	value, err := encodeRecord(kind, name, spec, claimedAt, c.cfg.principal())
 	if err != nil {
 		return 0, err
 	}
-	return c.produceRecord(ctx, recordKey(kind, name), value)
+	return c.produceRecord(ctx, key, value)
 }
 
 // DeleteRecord writes a tombstone for an object, which compaction later
-// removes entirely.
+// removes entirely. Deleting from a registry that does not exist does
+// nothing.
 func (c *Client) DeleteRecord(ctx context.Context, kind, name string) error {
-	_, err := c.produceRecord(ctx, recordKey(kind, name), nil)
+	snap, err := c.Registry(ctx)
+	if err != nil {
+		return err
+	}
+	if !snap.Exists {
+		return nil
+	}
+	_, err = c.produceRecord(ctx, RecordKey(kind, name), nil)
 	return err
 }
+
+// RegistryTopic returns the name of the registry topic.
+func (c *Client) RegistryTopic() string { return c.reg.topic }
 
 func (c *Client) produceRecord(ctx context.Context, key string, value []byte) (int64, error) {
 	if err := c.ensureRegistry(ctx); err != nil {
@@ -307,13 +327,37 @@ func (c *Client) produceRecord(ctx context.Context, key string, value []byte) (i
 	return rec.Offset, nil
 }
 
-// RegistryTopic returns the name of the registry topic.
-func (c *Client) RegistryTopic() string { return c.reg.topic }
-
-// DecodeSpec decodes a record's spec into v.
-func DecodeSpec(r Record, v any) error {
-	if err := json.Unmarshal(r.Spec, v); err != nil {
-		return fmt.Errorf("decoding %s %q from the registry: %w", r.Kind, r.Name, err)
+// ensureRegistry creates the registry topic if the last read found none:
+// one partition, compacted, replicated as widely as the cluster allows (up
+// to three). Only writes call it, so a plan never creates the topic.
+func (c *Client) ensureRegistry(ctx context.Context) error {
+	snap, err := c.Registry(ctx)
+	if err != nil {
+		return err
 	}
-	return nil
+	if snap.Exists {
+		return nil
+	}
+	brokers, err := c.Brokers(ctx)
+	if err != nil {
+		return err
+	}
+	rf := int16(min(3, len(brokers)))
+	minISR := "1"
+	if rf >= 3 {
+		minISR = "2"
+	}
+	_, err = c.CreateTopic(ctx, TopicSpec{
+		Name:              c.reg.topic,
+		Partitions:        1,
+		ReplicationFactor: rf,
+		Configs:           map[string]string{"cleanup.policy": "compact", "min.insync.replicas": minISR},
+	})
+	if err != nil && !errors.Is(err, ErrAlreadyExists) {
+		return fmt.Errorf("creating the registry topic %q: %w", c.reg.topic, err)
+	}
+	// Another process may have created it at the same moment; either way
+	// it exists now, and a fresh read learns its ID and leader.
+	_, err = c.RefreshRegistry(ctx)
+	return err
 }

@@ -2,6 +2,7 @@ package kafka_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -43,24 +44,36 @@ func TestRegistryRoundTrip(t *testing.T) {
 	c := startEmbedded(t)
 	writer := registryClient(t, c, "")
 
+	// Reading a registry that does not exist finds it empty and creates
+	// nothing: a plan has no side effects.
 	snap, err := writer.Registry(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(snap.Records) != 0 {
-		t.Fatalf("new registry holds %d records", len(snap.Records))
+	if len(snap.Records) != 0 || snap.Exists {
+		t.Fatalf("new registry holds %d records, exists %t", len(snap.Records), snap.Exists)
 	}
-	d, err := writer.DescribeTopic(ctx, kafka.DefaultRegistryTopic)
-	if err != nil {
-		t.Fatalf("registry topic not created: %v", err)
+	if _, err := writer.DescribeTopic(ctx, kafka.DefaultRegistryTopic); !errors.Is(err, kafka.ErrNotFound) {
+		t.Fatalf("reading the registry created its topic: %v", err)
 	}
-	if d.Partitions != 1 || d.ReplicationFactor != 3 || d.DynamicConfigs["cleanup.policy"] != "compact" {
-		t.Errorf("registry topic = %d partitions, rf %d, configs %v; want 1, 3, compacted", d.Partitions, d.ReplicationFactor, d.DynamicConfigs)
+	if err := writer.DeleteRecord(ctx, "tenant", "nothing"); err != nil {
+		t.Fatalf("deleting from a registry that does not exist: %v", err)
+	}
+	if _, err := writer.DescribeTopic(ctx, kafka.DefaultRegistryTopic); !errors.Is(err, kafka.ErrNotFound) {
+		t.Fatalf("deleting from a missing registry created its topic: %v", err)
 	}
 
+	// The first write creates it.
 	first, err := writer.PutRecord(ctx, "tenant", "a", spec{Prefix: "a."})
 	if err != nil {
 		t.Fatal(err)
+	}
+	d, err := writer.DescribeTopic(ctx, kafka.DefaultRegistryTopic)
+	if err != nil {
+		t.Fatalf("registry topic not created by the first write: %v", err)
+	}
+	if d.Partitions != 1 || d.ReplicationFactor != 3 || d.DynamicConfigs["cleanup.policy"] != "compact" {
+		t.Errorf("registry topic = %d partitions, rf %d, configs %v; want 1, 3, compacted", d.Partitions, d.ReplicationFactor, d.DynamicConfigs)
 	}
 	second, err := writer.PutRecord(ctx, "tenant", "b", spec{Prefix: "b."})
 	if err != nil {
@@ -141,6 +154,14 @@ func TestRegistryConcurrentWritersAgreeOnOrder(t *testing.T) {
 	if errA != nil || errB != nil {
 		t.Fatal(errA, errB)
 	}
+	// Each writer's refresh right after its own write may precede the
+	// other's write; once both are done, both see both.
+	if snapsA, errA = a.RefreshRegistry(ctx); errA == nil {
+		snapsB, errB = b.RefreshRegistry(ctx)
+	}
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
 	// Both writers see both records at the same offsets, so both can tell
 	// which claim came first.
 	for _, s := range []kafka.RegistrySnapshot{snapsA, snapsB} {
@@ -211,7 +232,7 @@ func TestRegistryReadsAreShared(t *testing.T) {
 		mu    sync.Mutex
 		reads int
 	)
-	c.Fake.ControlKey(int16(kmsg.ListOffsets), func(kmsg.Request) (kmsg.Response, error, bool) {
+	c.Fake.ControlKey(int16(kmsg.Fetch), func(kmsg.Request) (kmsg.Response, error, bool) {
 		c.Fake.KeepControl()
 		mu.Lock()
 		reads++
@@ -232,7 +253,7 @@ func TestRegistryReadsAreShared(t *testing.T) {
 	wg.Wait()
 	mu.Lock()
 	if reads != 1 {
-		t.Errorf("50 concurrent first reads sent %d ListOffsets requests, want 1", reads)
+		t.Errorf("50 concurrent first reads sent %d Fetch requests, want 1", reads)
 	}
 	mu.Unlock()
 	if _, err := writer.PutRecord(ctx, "tenant", "b", spec{Prefix: "b."}); err != nil {

@@ -3,30 +3,29 @@ package kafka
 import (
 	"context"
 	"fmt"
+
+	"github.com/twmb/franz-go/pkg/kerr"
 )
 
 // TopicReplicas returns, for every topic on the cluster, its partition
 // replicas: partitions times replication factor, as each replica occupies
-// a broker. One Metadata request answers for all topics.
+// a broker. It asks the cluster afresh; concurrent calls share one
+// Metadata request.
 func (c *Client) TopicReplicas(ctx context.Context) (map[string]int, error) {
-	adm, err := c.admin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	details, err := adm.ListTopicsWithInternal(ctx)
+	meta, err := c.allTopics.get(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("listing topics: %w", err)
 	}
-	out := make(map[string]int, len(details))
-	for name, td := range details {
-		if td.Err != nil {
+	out := make(map[string]int, len(meta.Topics))
+	for _, t := range meta.Topics {
+		if t.Topic == nil || kerr.ErrorForCode(t.ErrorCode) != nil {
 			continue
 		}
 		n := 0
-		for _, p := range td.Partitions {
+		for _, p := range t.Partitions {
 			n += len(p.Replicas)
 		}
-		out[name] = n
+		out[*t.Topic] = n
 	}
 	return out, nil
 }

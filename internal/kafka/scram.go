@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // SCRAMMechanisms are the SCRAM mechanisms a tenant credential can use.
@@ -35,53 +37,90 @@ func scramMechanism(m string) (kadm.ScramMechanism, error) {
 	return 0, fmt.Errorf("SCRAM mechanism %q is not one of %s, %s", m, MechanismScramSHA256, MechanismScramSHA512)
 }
 
+// scramAlter is one UpsertSCRAM or DeleteSCRAM call waiting to be batched:
+// a password to set, or none to delete the mechanism's credential.
+type scramAlter struct {
+	user, mechanism string
+	iterations      int32
+	password        string
+	remove          bool
+}
+
 // UpsertSCRAM creates or replaces the user's credential for a mechanism.
 // The password is only sent, salted by the client, never logged or
-// returned.
+// returned. Concurrent calls share one AlterUserSCRAMCredentials request.
 func (c *Client) UpsertSCRAM(ctx context.Context, user, mechanism string, iterations int32, password string) error {
-	adm, err := c.admin(ctx)
-	if err != nil {
+	if _, err := scramMechanism(mechanism); err != nil {
 		return err
 	}
-	mech, err := scramMechanism(mechanism)
-	if err != nil {
+	if _, err := c.admin(ctx); err != nil {
 		return err
 	}
-	res, err := adm.AlterUserSCRAMs(ctx, nil, []kadm.UpsertSCRAM{{
-		User: user, Mechanism: mech, Iterations: iterations, Password: password,
-	}})
-	if err != nil {
-		return fmt.Errorf("setting the %s credential of %q: %w", mechanism, user, err)
-	}
-	if err := res.Error(); err != nil {
-		return fmt.Errorf("setting the %s credential of %q: %w", mechanism, user, err)
-	}
-	return nil
+	_, err := c.alterSCRAMs.do(ctx, scramAlter{user: user, mechanism: mechanism, iterations: iterations, password: password})
+	return err
 }
 
 // DeleteSCRAM deletes the user's credential for a mechanism. A credential
 // that does not exist is not an error.
 func (c *Client) DeleteSCRAM(ctx context.Context, user, mechanism string) error {
+	if _, err := scramMechanism(mechanism); err != nil {
+		return err
+	}
+	if _, err := c.admin(ctx); err != nil {
+		return err
+	}
+	_, err := c.alterSCRAMs.do(ctx, scramAlter{user: user, mechanism: mechanism, remove: true})
+	return err
+}
+
+func (c *Client) alterSCRAMBatch(ctx context.Context, alters []scramAlter) []batchResult[struct{}] {
 	adm, err := c.admin(ctx)
 	if err != nil {
-		return err
+		return failAll[struct{}](len(alters), err)
 	}
-	mech, err := scramMechanism(mechanism)
-	if err != nil {
-		return err
+	results := make([]batchResult[struct{}], len(alters))
+	// Kafka takes one operation per user in a request.
+	for _, run := range uniqueRuns(alters, func(a scramAlter) string { return a.user }) {
+		var (
+			dels    []kadm.DeleteSCRAM
+			upserts []kadm.UpsertSCRAM
+		)
+		for _, i := range run {
+			a := alters[i]
+			mech, _ := scramMechanism(a.mechanism)
+			if a.remove {
+				dels = append(dels, kadm.DeleteSCRAM{User: a.user, Mechanism: mech})
+			} else {
+				upserts = append(upserts, kadm.UpsertSCRAM{User: a.user, Mechanism: mech, Iterations: a.iterations, Password: a.password})
+			}
+		}
+		res, err := adm.AlterUserSCRAMs(ctx, dels, upserts)
+		for _, i := range run {
+			a := alters[i]
+			verb := "setting"
+			if a.remove {
+				verb = "deleting"
+			}
+			r, ok := res[a.user]
+			switch {
+			case err != nil:
+				results[i].err = fmt.Errorf("%s the %s credential of %q: %w", verb, a.mechanism, a.user, err)
+			case !ok:
+				results[i].err = fmt.Errorf("%s the %s credential of %q: the cluster did not answer for the user", verb, a.mechanism, a.user)
+			case r.Err != nil && !(a.remove && errors.Is(r.Err, kerr.ResourceNotFound)):
+				results[i].err = fmt.Errorf("%s the %s credential of %q: %w", verb, a.mechanism, a.user, withMessage(r.Err, r.ErrMessage))
+			case a.remove:
+				c.loadedSnapshot().deleteSCRAM(a.user, a.mechanism)
+			default:
+				c.loadedSnapshot().setSCRAM(a.user, a.mechanism, a.iterations)
+			}
+		}
 	}
-	res, err := adm.AlterUserSCRAMs(ctx, []kadm.DeleteSCRAM{{User: user, Mechanism: mech}}, nil)
-	if err != nil {
-		return fmt.Errorf("deleting the %s credential of %q: %w", mechanism, user, err)
-	}
-	if err := res.Error(); err != nil && !errors.Is(err, kerr.ResourceNotFound) {
-		return fmt.Errorf("deleting the %s credential of %q: %w", mechanism, user, err)
-	}
-	return nil
+	return results
 }
 
 // DescribeSCRAM returns the user's credentials, or an error wrapping
-// ErrNotFound when the user has none.
+// ErrNotFound when the user has none. It asks the cluster afresh.
 func (c *Client) DescribeSCRAM(ctx context.Context, user string) ([]SCRAMCredential, error) {
 	adm, err := c.admin(ctx)
 	if err != nil {
@@ -105,46 +144,43 @@ func (c *Client) DescribeSCRAM(ctx context.Context, user string) ([]SCRAMCredent
 	return out, nil
 }
 
-// ListSCRAMUsers returns every user that has a SCRAM credential.
+// ListSCRAMUsers returns every user that has a SCRAM credential, sorted.
+// It asks the cluster afresh; concurrent calls share one request.
 func (c *Client) ListSCRAMUsers(ctx context.Context) ([]string, error) {
-	adm, err := c.admin(ctx)
+	users, err := c.allSCRAM.get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	res, err := adm.DescribeUserSCRAMs(ctx)
+	return slices.Sorted(mapKeys(users)), nil
+}
+
+// describeSCRAMUsers returns every user's credentials in one request.
+func (c *Client) describeSCRAMUsers(ctx context.Context) (map[string][]SCRAMCredential, error) {
+	req := kmsg.NewPtrDescribeUserSCRAMCredentialsRequest()
+	raw, err := c.read(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("listing SCRAM users: %w", err)
 	}
-	var users []string
-	for _, d := range res.Sorted() {
-		if d.Err == nil {
-			users = append(users, d.User)
-		}
+	resp := raw.(*kmsg.DescribeUserSCRAMCredentialsResponse)
+	if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
+		return nil, fmt.Errorf("listing SCRAM users: %w", withMessage(err, deref(resp.ErrorMessage)))
 	}
-	return users, nil
-}
-
-// SupportsIdempotentWriteByTopic reports whether the brokers let a
-// principal with WRITE on any topic initialise an idempotent producer
-// (KIP-679, Kafka 2.8). Older brokers need IDEMPOTENT_WRITE on the cluster.
-// Kafka 2.8 is also the first release with DescribeCluster, which is what
-// the check looks for.
-func (c *Client) SupportsIdempotentWriteByTopic(ctx context.Context) (bool, error) {
-	adm, err := c.admin(ctx)
-	if err != nil {
-		return false, err
-	}
-	versions, err := adm.ApiVersions(ctx)
-	if err != nil {
-		return false, fmt.Errorf("asking the brokers for their API versions: %w", err)
-	}
-	for _, bv := range versions.Sorted() {
-		if bv.Err != nil {
+	out := make(map[string][]SCRAMCredential, len(resp.Results))
+	for _, r := range resp.Results {
+		if r.ErrorCode != 0 {
 			continue
 		}
-		if _, _, ok := bv.KeyVersions(60); !ok {
-			return false, nil
+		for _, ci := range r.CredentialInfos {
+			out[r.User] = append(out[r.User], SCRAMCredential{Mechanism: kadm.ScramMechanism(ci.Mechanism).String(), Iterations: ci.Iterations})
 		}
 	}
-	return true, nil
+	return out, nil
+}
+
+func cloneSCRAMUsers(users map[string][]SCRAMCredential) map[string][]SCRAMCredential {
+	out := make(map[string][]SCRAMCredential, len(users))
+	for u, creds := range users {
+		out[u] = slices.Clone(creds)
+	}
+	return out
 }

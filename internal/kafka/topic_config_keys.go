@@ -15,12 +15,18 @@ type topicConfigKeys struct {
 }
 
 // TopicConfigKeys returns every topic-level config key the brokers know,
-// vendor keys included, as DescribeConfigs of one existing topic lists
-// them: the registry topic when it exists, else the first topic by name.
-// It returns nil and no error when the cluster has no topic to describe.
-// The answer is computed once and cached for the life of the Client; a
-// failed attempt is not cached.
+// vendor keys included, as DescribeConfigs of an existing topic lists them.
+// A loaded snapshot answers from its own DescribeConfigs; otherwise (no
+// snapshot yet, or one too large to hold configs) one topic is described:
+// the registry topic when it exists, else the first topic by name. It
+// returns nil and no error when the cluster has no topic to describe. The
+// answer is cached for the life of the Client; a failed attempt is not.
 func (c *Client) TopicConfigKeys(ctx context.Context) (map[string]bool, error) {
+	if snap := c.loadedSnapshot(); snap != nil {
+		if keys := snap.TopicConfigKeys(); keys != nil {
+			return keys, nil
+		}
+	}
 	c.configKeys.mu.Lock()
 	defer c.configKeys.mu.Unlock()
 	if c.configKeys.done {

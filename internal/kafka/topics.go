@@ -61,35 +61,24 @@ func (c *Client) DescribeTopic(ctx context.Context, name string) (TopicDescripti
 // describeTopics is the batched fetch behind DescribeTopic. Topics missing
 // from the cluster are absent from the result.
 func (c *Client) describeTopics(ctx context.Context, names []string) (map[string]TopicDescription, error) {
-	adm, err := c.admin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	kcl, err := c.kgoClient(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var (
-		meta     *kmsg.MetadataResponse
-		configs  kadm.ResourceConfigs
-		metaErr  error
+		configs  map[string]map[string]string
 		cfgErr   error
 		finished = make(chan struct{})
 	)
 	// Metadata and configs are independent; ask for both at once.
 	go func() {
 		defer close(finished)
-		configs, cfgErr = adm.DescribeTopicConfigs(ctx, names...)
+		configs, _, cfgErr = c.describeTopicConfigs(ctx, names)
 	}()
-	meta, metaErr = freshMetadata(ctx, kcl, names)
+	meta, metaErr := c.readMetadata(ctx, names)
 	<-finished
 	if metaErr != nil {
 		return nil, fmt.Errorf("metadata request: %w", metaErr)
 	}
 	if cfgErr != nil {
-		return nil, fmt.Errorf("describe configs request: %w", cfgErr)
+		return nil, cfgErr
 	}
-
 	asked := make(map[string]bool, len(names))
 	for _, name := range names {
 		asked[name] = true
@@ -106,44 +95,76 @@ func (c *Client) describeTopics(ctx context.Context, names []string) (map[string
 		if err != nil {
 			return nil, fmt.Errorf("topic %q: %w", *t.Topic, err)
 		}
-		out[*t.Topic] = describe(t)
-	}
-	for _, rc := range configs {
-		d, ok := out[rc.Name]
+		d := describe(t)
+		dc, ok := configs[d.Name]
 		if !ok {
-			continue
-		}
-		if errors.Is(rc.Err, kerr.UnknownTopicOrPartition) {
 			// The two requests run at once, so a topic created or deleted
 			// between them is in one answer only. Report it missing, as the
 			// configs request saw it; callers waiting for it ask again.
-			delete(out, rc.Name)
 			continue
 		}
-		if rc.Err != nil {
-			return nil, fmt.Errorf("configs of topic %q: %w", rc.Name, rc.Err)
-		}
-		for _, cfg := range rc.Configs {
-			if cfg.Source == kmsg.ConfigSourceDynamicTopicConfig && cfg.Value != nil {
-				d.DynamicConfigs[cfg.Key] = *cfg.Value
-			}
+		d.DynamicConfigs = dc
+		out[d.Name] = d
+	}
+	snap := c.loadedSnapshot()
+	for _, name := range names {
+		if d, ok := out[name]; ok {
+			snap.putTopic(d)
+		} else {
+			snap.removeTopic(name)
 		}
 	}
 	return out, nil
 }
 
-// freshMetadata asks the brokers for the named topics. kadm's topic
-// listing answers from franz-go's metadata cache, which also remembers
-// "unknown topic" answers for MetadataMinAge: a topic found missing by the
-// plan-time existence check would still look missing right after
-// CreateTopic, and awaitTopic would poll, once per backoff step, until the
-// cache expired. The coalescer already shares reads, so the cache saves
-// nothing here and a direct request is both fresher and cheaper.
+// describeTopicConfigs returns the configs set on each named topic (source
+// DYNAMIC_TOPIC_CONFIG; broker and built-in defaults are left out) and
+// every config key the brokers reported, defaults included. Topics that do
+// not exist are absent from the result.
+func (c *Client) describeTopicConfigs(ctx context.Context, names []string) (map[string]map[string]string, map[string]bool, error) {
+	req := kmsg.NewPtrDescribeConfigsRequest()
+	for _, name := range names {
+		r := kmsg.NewDescribeConfigsRequestResource()
+		r.ResourceType, r.ResourceName = kmsg.ConfigResourceTypeTopic, name
+		req.Resources = append(req.Resources, r)
+	}
+	raw, err := c.read(ctx, req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("describe configs request: %w", err)
+	}
+	resp := raw.(*kmsg.DescribeConfigsResponse)
+	out := make(map[string]map[string]string, len(names))
+	keys := map[string]bool{}
+	for _, r := range resp.Resources {
+		err := kerr.ErrorForCode(r.ErrorCode)
+		if errors.Is(err, kerr.UnknownTopicOrPartition) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("configs of topic %q: %w", r.ResourceName, withMessage(err, deref(r.ErrorMessage)))
+		}
+		dc := map[string]string{}
+		for _, cfg := range r.Configs {
+			keys[cfg.Name] = true
+			if cfg.Source == kmsg.ConfigSourceDynamicTopicConfig && cfg.Value != nil {
+				dc[cfg.Name] = *cfg.Value
+			}
+		}
+		out[r.ResourceName] = dc
+	}
+	return out, keys, nil
+}
+
+// freshMetadata asks the brokers for the named topics directly. kadm's
+// topic listing answers from franz-go's metadata cache, which also
+// remembers "unknown topic" answers for MetadataMinAge: a topic found
+// missing right before CreateTopic would still look missing afterwards.
 func freshMetadata(ctx context.Context, kcl *kgo.Client, names []string) (*kmsg.MetadataResponse, error) {
 	req := kmsg.NewPtrMetadataRequest()
 	// Describing a topic must never create it on brokers that allow
 	// auto-creation.
 	req.AllowAutoTopicCreation = false
+	req.Topics = make([]kmsg.MetadataRequestTopic, 0, len(names))
 	for _, name := range names {
 		t := kmsg.NewMetadataRequestTopic()
 		t.Topic = kmsg.StringPtr(name)
@@ -174,47 +195,146 @@ func describe(t kmsg.MetadataResponseTopic) TopicDescription {
 }
 
 // ListTopics returns every topic on the cluster that the principal may
-// describe, internal topics included, with partition counts and configs
-// left out.
+// describe, internal topics included, with its partition count. It asks
+// the cluster afresh; concurrent calls share one request.
 func (c *Client) ListTopics(ctx context.Context) (map[string]int32, error) {
-	adm, err := c.admin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	details, err := adm.ListTopicsWithInternal(ctx)
+	meta, err := c.allTopics.get(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("listing topics: %w", err)
 	}
-	out := make(map[string]int32, len(details))
-	for name, td := range details {
-		if td.Err == nil {
-			out[name] = int32(len(td.Partitions))
+	out := make(map[string]int32, len(meta.Topics))
+	for _, t := range meta.Topics {
+		if t.Topic != nil && kerr.ErrorForCode(t.ErrorCode) == nil {
+			out[*t.Topic] = int32(len(t.Partitions))
 		}
 	}
 	return out, nil
 }
 
-// CreateTopic creates the topic and returns its description. It returns an
-// error wrapping ErrAlreadyExists when a topic of that name exists.
+// CreateTopic creates the topic and returns its description once the
+// brokers report it. It returns an error wrapping ErrAlreadyExists when a
+// topic of that name exists. Concurrent calls share one CreateTopics
+// request and one wait for the new topics to appear.
 func (c *Client) CreateTopic(ctx context.Context, spec TopicSpec) (TopicDescription, error) {
-	adm, err := c.admin(ctx)
-	if err != nil {
+	if _, err := c.admin(ctx); err != nil {
 		return TopicDescription{}, err
 	}
-	configs := make(map[string]*string, len(spec.Configs))
-	for k, v := range spec.Configs {
-		configs[k] = &v
-	}
-	resp, err := adm.CreateTopic(ctx, spec.Partitions, spec.ReplicationFactor, configs, spec.Name)
-	if errors.Is(err, kerr.TopicAlreadyExists) {
-		c.forgetTopic(spec.Name)
-		return TopicDescription{}, fmt.Errorf("topic %q: %w", spec.Name, ErrAlreadyExists)
-	}
+	return c.createTopics.do(ctx, spec)
+}
+
+// createTopicBatch sends one CreateTopics request for the batch, then waits
+// until every topic it created is described with its partitions.
+func (c *Client) createTopicBatch(ctx context.Context, specs []TopicSpec) []batchResult[TopicDescription] {
+	results := make([]batchResult[TopicDescription], len(specs))
+	kcl, err := c.kgoClient(ctx)
 	if err != nil {
-		return TopicDescription{}, fmt.Errorf("creating topic %q: %w", spec.Name, withMessage(err, resp.ErrMessage))
+		return failAll[TopicDescription](len(specs), err)
 	}
-	// A new topic takes a moment to appear in every broker's metadata.
-	return c.awaitTopic(ctx, spec.Name, func(d TopicDescription) bool { return d.Partitions == spec.Partitions })
+	for _, run := range uniqueRuns(specs, func(s TopicSpec) string { return s.Name }) {
+		req := kmsg.NewPtrCreateTopicsRequest()
+		req.TimeoutMillis = int32(c.cfg.timeout().Milliseconds())
+		for _, i := range run {
+			s := specs[i]
+			t := kmsg.NewCreateTopicsRequestTopic()
+			t.Topic, t.NumPartitions, t.ReplicationFactor = s.Name, s.Partitions, s.ReplicationFactor
+			if t.NumPartitions == 0 {
+				t.NumPartitions = -1
+			}
+			if t.ReplicationFactor == 0 {
+				t.ReplicationFactor = -1
+			}
+			for _, k := range sortedKeys(s.Configs) {
+				cfg := kmsg.NewCreateTopicsRequestTopicConfig()
+				cfg.Name, cfg.Value = k, kmsg.StringPtr(s.Configs[k])
+				t.Configs = append(t.Configs, cfg)
+			}
+			req.Topics = append(req.Topics, t)
+		}
+		raw, err := req.RequestWith(ctx, kcl)
+		if err != nil {
+			for _, i := range run {
+				results[i].err = fmt.Errorf("creating topic %q: %w", specs[i].Name, err)
+			}
+			continue
+		}
+		answered := map[string]error{}
+		for _, t := range raw.Topics {
+			answered[t.Topic] = withMessage(kerr.ErrorForCode(t.ErrorCode), deref(t.ErrorMessage))
+			if t.ErrorCode == 0 {
+				answered[t.Topic] = nil
+			}
+		}
+		var created []int
+		for _, i := range run {
+			name := specs[i].Name
+			err, ok := answered[name]
+			switch {
+			case !ok:
+				results[i].err = fmt.Errorf("creating topic %q: the cluster did not answer for the topic", name)
+			case errors.Is(err, kerr.TopicAlreadyExists):
+				c.forgetTopic(name)
+				results[i].err = fmt.Errorf("topic %q: %w", name, ErrAlreadyExists)
+			case err != nil:
+				results[i].err = fmt.Errorf("creating topic %q: %w", name, err)
+			default:
+				created = append(created, i)
+			}
+		}
+		c.awaitCreated(ctx, specs, created, results)
+	}
+	return results
+}
+
+// awaitCreated waits until every created topic is described with its
+// requested partitions, sharing each describe among them. A topic still
+// not visible when ctx ends keeps the partial description, so that callers
+// record a topic that exists.
+func (c *Client) awaitCreated(ctx context.Context, specs []TopicSpec, created []int, results []batchResult[TopicDescription]) {
+	backoff := 50 * time.Millisecond
+	for len(created) > 0 {
+		names := make([]string, len(created))
+		for j, i := range created {
+			names[j] = specs[i].Name
+			c.forgetTopic(specs[i].Name)
+		}
+		found, err := c.describeTopics(ctx, names)
+		var waiting []int
+		for _, i := range created {
+			d, ok := found[specs[i].Name]
+			if err == nil && ok && (specs[i].Partitions <= 0 || d.Partitions == specs[i].Partitions) {
+				results[i].val = d
+				continue
+			}
+			if ok {
+				results[i].val = d
+			}
+			waiting = append(waiting, i)
+		}
+		created = waiting
+		if len(created) == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			for _, i := range created {
+				if results[i].val.Name == "" {
+					results[i].val = TopicDescription{Name: specs[i].Name, Partitions: specs[i].Partitions, DynamicConfigs: specs[i].Configs}
+				}
+				results[i].err = fmt.Errorf("topic %q was created but did not appear in the brokers' metadata in time: %w", specs[i].Name, ctx.Err())
+			}
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, time.Second)
+	}
+}
+
+func failAll[Out any](n int, err error) []batchResult[Out] {
+	out := make([]batchResult[Out], n)
+	for i := range out {
+		out[i].err = err
+	}
+	return out
 }
 
 // awaitTopic re-describes the topic until ready accepts the description or
@@ -242,21 +362,63 @@ func (c *Client) awaitTopic(ctx context.Context, name string, ready func(TopicDe
 }
 
 // DeleteTopic deletes the topic. Deleting a topic that does not exist
-// returns an error wrapping ErrNotFound.
+// returns an error wrapping ErrNotFound. Concurrent calls share one
+// DeleteTopics request.
 func (c *Client) DeleteTopic(ctx context.Context, name string) error {
-	adm, err := c.admin(ctx)
-	if err != nil {
+	if _, err := c.admin(ctx); err != nil {
 		return err
 	}
-	resp, err := adm.DeleteTopic(ctx, name)
-	if errors.Is(err, kerr.UnknownTopicOrPartition) {
-		return fmt.Errorf("topic %q: %w", name, ErrNotFound)
-	}
+	_, err := c.deleteTopics.do(ctx, name)
+	return err
+}
+
+func (c *Client) deleteTopicBatch(ctx context.Context, names []string) []batchResult[struct{}] {
+	results := make([]batchResult[struct{}], len(names))
+	kcl, err := c.kgoClient(ctx)
 	if err != nil {
-		return fmt.Errorf("deleting topic %q: %w", name, withMessage(err, resp.ErrMessage))
+		return failAll[struct{}](len(names), err)
 	}
-	c.forgetTopic(name)
-	return nil
+	for _, run := range uniqueRuns(names, func(n string) string { return n }) {
+		req := kmsg.NewPtrDeleteTopicsRequest()
+		req.TimeoutMillis = int32(c.cfg.timeout().Milliseconds())
+		for _, i := range run {
+			t := kmsg.NewDeleteTopicsRequestTopic()
+			t.Topic = kmsg.StringPtr(names[i])
+			req.Topics = append(req.Topics, t)
+			req.TopicNames = append(req.TopicNames, names[i])
+		}
+		resp, err := req.RequestWith(ctx, kcl)
+		answered := map[string]error{}
+		if err == nil {
+			for _, t := range resp.Topics {
+				if t.Topic != nil {
+					answered[*t.Topic] = withMessage(kerr.ErrorForCode(t.ErrorCode), deref(t.ErrorMessage))
+					if t.ErrorCode == 0 {
+						answered[*t.Topic] = nil
+					}
+				}
+			}
+		}
+		for _, i := range run {
+			name := names[i]
+			terr, ok := answered[name]
+			switch {
+			case err != nil:
+				results[i].err = fmt.Errorf("deleting topic %q: %w", name, err)
+			case !ok:
+				results[i].err = fmt.Errorf("deleting topic %q: the cluster did not answer for the topic", name)
+			case errors.Is(terr, kerr.UnknownTopicOrPartition):
+				c.loadedSnapshot().removeTopic(name)
+				results[i].err = fmt.Errorf("topic %q: %w", name, ErrNotFound)
+			case terr != nil:
+				results[i].err = fmt.Errorf("deleting topic %q: %w", name, terr)
+			default:
+				c.forgetTopic(name)
+				c.loadedSnapshot().removeTopic(name)
+			}
+		}
+	}
+	return results
 }
 
 // forgetTopic drops the topic from franz-go's metadata cache after this
@@ -302,6 +464,7 @@ func (c *Client) AlterTopicConfigs(ctx context.Context, name string, set map[str
 			return fmt.Errorf("altering configs of topic %q: %w", name, withMessage(r.Err, r.ErrMessage))
 		}
 	}
+	c.loadedSnapshot().alterTopicConfigs(name, set, reset)
 	return nil
 }
 

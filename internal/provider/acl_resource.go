@@ -140,7 +140,12 @@ func (r *aclResource) Create(ctx context.Context, req resource.CreateRequest, re
 	}
 	// Re-check against the registry as it is now: a tenant registered
 	// after the plan may own the resource.
-	if !r.checkCrossTenant(ctx, binding, plan.CrossTenant.ValueBool(), true, &resp.Diagnostics) {
+	ns, err := r.data.namespaces(ctx, true)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the registry", err)
+		return
+	}
+	if !r.checkCrossTenant(ns, binding, plan.CrossTenant.ValueBool(), true, &resp.Diagnostics) {
 		return
 	}
 	if err := r.data.client.CreateACLs(ctx, []kafka.ACL{binding}); err != nil {
@@ -162,12 +167,12 @@ func (r *aclResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		resp.Diagnostics.AddError("Invalid ACL Binding in State", err.Error())
 		return
 	}
-	live, err := r.data.client.DescribeACLs(ctx, binding.Principal)
+	snap, err := r.data.snapshot(ctx)
 	if err != nil {
 		clusterError(&resp.Diagnostics, "read ACL "+binding.String(), err)
 		return
 	}
-	if !slices.Contains(live, binding) {
+	if !slices.Contains(snap.ACLs(binding.Principal), binding) {
 		removedOutsideTerraform(&resp.Diagnostics, "ACL", binding.String())
 		resp.State.RemoveResource(ctx)
 		return
@@ -208,6 +213,16 @@ func (r *aclResource) ImportState(ctx context.Context, req resource.ImportStateR
 	if err != nil {
 		aclImportIDError(&resp.Diagnostics, req.ID, err)
 		return
+	}
+	if r.data.canReachCluster() {
+		ns, err := r.data.namespaces(ctx, false)
+		if err != nil {
+			clusterError(&resp.Diagnostics, "read the registry", err)
+			return
+		}
+		if !r.checkNotTenantHeld(ctx, ns, binding, &resp.Diagnostics) {
+			return
+		}
 	}
 	state := aclModel{
 		CrossTenant: types.BoolValue(false), Host: types.StringValue(binding.Host), ID: types.StringValue(aclID(binding)),
@@ -261,6 +276,10 @@ func (r *aclResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+		// Unchanged: nothing to check, and no request.
+		return
+	}
 	// Defaults are applied here rather than with schema defaults so that
 	// they carry the enum type.
 	if plan.Host.IsUnknown() {
@@ -283,23 +302,48 @@ func (r *aclResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	}
 	plan.ID = types.StringValue(aclID(binding))
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-	if !r.data.canReachCluster() {
-		if r.data != nil {
-			deferredChecksWarning(&resp.Diagnostics)
-		}
+	if r.data == nil || r.data.destroying {
 		return
 	}
-	r.checkCrossTenant(ctx, binding, plan.CrossTenant.ValueBool(), false, &resp.Diagnostics)
+	if !r.data.canReachCluster() {
+		deferredChecksWarning(&resp.Diagnostics)
+		return
+	}
+	ns, err := r.data.namespaces(ctx, false)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the registry", err)
+		return
+	}
+	r.data.ledger.View(func(v tenancy.LedgerView) { ns = ns.With(v.Namespaces) })
+	if r.checkNotTenantHeld(ctx, ns, binding, &resp.Diagnostics) {
+		r.checkCrossTenant(ns, binding, plan.CrossTenant.ValueBool(), false, &resp.Diagnostics)
+	}
+}
+
+// checkNotTenantHeld refuses a binding that one of the tenants in ns
+// holds: the tenant resource manages it.
+func (r *aclResource) checkNotTenantHeld(ctx context.Context, ns tenancy.Namespaces, b kafka.ACL, diags *diag.Diagnostics) bool {
+	snap, err := r.data.snapshot(ctx)
+	if err != nil {
+		clusterError(diags, "read the cluster", err)
+		return false
+	}
+	idempotent := !snap.IdempotentWriteByTopic()
+	for _, t := range ns.Tenants {
+		if t.Principal != b.Principal {
+			continue
+		}
+		if slices.Contains(tenantACLs(t, ns.VirtualClusters[t.VirtualCluster].SharedTopics, idempotent), b) {
+			tenantHeldBinding(diags, b, t.Name)
+			return false
+		}
+	}
+	return true
 }
 
 // checkCrossTenant enforces that a binding letting a tenant's principal
 // (or every user) into another tenant's namespace is marked cross_tenant.
-func (r *aclResource) checkCrossTenant(ctx context.Context, b kafka.ACL, allowed, fresh bool, diags *diag.Diagnostics) bool {
-	ns, _, err := r.data.loadNamespaces(ctx, fresh)
-	if err != nil {
-		clusterError(diags, "read the registry", err)
-		return false
-	}
+func (r *aclResource) checkCrossTenant(ns tenancy.Namespaces, b kafka.ACL, allowed, fresh bool, diags *diag.Diagnostics) bool {
 	crossings := crossTenant(ns, b)
 	if len(crossings) > 0 && !allowed {
 		crossTenantError(diags, b, crossings, fresh)

@@ -103,18 +103,19 @@ func (d *capacityDataSource) Read(ctx context.Context, _ datasource.ReadRequest,
 		deferredChecksWarning(&resp.Diagnostics)
 		return
 	}
-	in, err := d.data.capacityInputs(ctx, true)
+	in, err := d.data.capacityInputs(ctx, false)
 	if err != nil {
 		clusterError(&resp.Diagnostics, "read the quotas and principals on the cluster", err)
 		return
 	}
+	snap, err := d.data.snapshot(ctx)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the cluster", err)
+		return
+	}
+	brokers := len(snap.Brokers())
 	if in.capacity.BrokerCount == 0 {
-		brokers, err := d.data.client.Brokers(ctx)
-		if err != nil {
-			clusterError(&resp.Diagnostics, "count the brokers", err)
-			return
-		}
-		in.capacity.BrokerCount = len(brokers)
+		in.capacity.BrokerCount = brokers
 	}
 	report := tenancy.Allocate(in.capacity, in.quotas, in.principals)
 	m := capacityDataModel{ID: types.StringValue("capacity"), Declared: types.BoolValue(d.data.capacityDeclared), BrokerCount: types.Int64Value(int64(in.capacity.BrokerCount))}
@@ -137,11 +138,7 @@ func (d *capacityDataSource) Read(ctx context.Context, _ datasource.ReadRequest,
 	m.NotChecked = types.MapValueMust(types.StringType, notChecked)
 	m.Unbounded, _ = types.ListValueFrom(ctx, types.StringType, unbounded)
 
-	replicas, err := d.data.client.TopicReplicas(ctx)
-	if err != nil {
-		clusterError(&resp.Diagnostics, "count partition replicas", err)
-		return
-	}
+	replicas := snap.TopicReplicas()
 	used := 0
 	for _, n := range replicas {
 		used += n
@@ -156,11 +153,7 @@ func (d *capacityDataSource) Read(ctx context.Context, _ datasource.ReadRequest,
 		if vc.Envelope == nil {
 			continue
 		}
-		alloc, left, err := d.data.envelopeAllocation(ctx, vc)
-		if err != nil {
-			clusterError(&resp.Diagnostics, "count what the tenants of virtual cluster "+name+" hold", err)
-			return
-		}
+		alloc, left := envelopeAllocation(in, vc, replicas, brokers)
 		env := map[string]float64{}
 		for _, dim := range []string{string(tenancy.ProducerByteRate), string(tenancy.ConsumerByteRate), string(tenancy.RequestPercentage), "partitions"} {
 			if v := envelopeValue(*vc.Envelope, dim); v > 0 {

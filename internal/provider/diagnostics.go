@@ -268,9 +268,9 @@ func virtualClusterHasTenants(diags *diag.Diagnostics, name string, tenants []te
 			"the ones that manage them, then destroy the virtual cluster. Nothing was changed.", name, strings.Join(names, ", ")))
 }
 
-// sharedTopicMissing reports a shared topic absent from the cluster: an
-// error when applying, a warning when planning (it may be created first in
-// the same apply).
+// sharedTopicMissing reports a shared topic absent from the cluster and
+// from the plan: an error when applying, a warning when planning (a topic
+// created outside this configuration may still appear before the apply).
 func sharedTopicMissing(diags *diag.Diagnostics, topic string, applying bool) {
 	if !applying {
 		diags.AddAttributeWarning(path.Root("shared_topics"), "Shared Topic Not Found Yet",
@@ -432,27 +432,37 @@ func budgetText(name string, t tenancy.Tenant, v tenancy.BudgetViolation) string
 }
 
 // capacityExceeded reports a quota write that would overcommit the brokers
-// or a virtual cluster's envelope, with the arithmetic. written marks the
-// verification after a write that raced another workspace's.
-func capacityExceeded(diags *diag.Diagnostics, v tenancy.CapacityViolation, applying, written bool) {
+// or a virtual cluster's envelope, with the arithmetic. stage says whether
+// it was found planning, applying, or verifying after a write that raced
+// another workspace's.
+func capacityExceeded(diags *diag.Diagnostics, v tenancy.CapacityViolation, stage checkStage) {
 	summary := "Quota Exceeds Declared Capacity"
 	if v.VirtualCluster != "" {
 		summary = "Quota Exceeds Virtual Cluster Envelope"
 	}
 	detail := v.Message
-	switch {
-	case written:
+	switch stage {
+	case verifying:
 		detail += "\n\nThis was found right after writing the quota: another workspace wrote a quota at the same moment, and together they overcommit " +
 			"the cluster. This quota was rolled back to its previous value, so the cluster is not overcommitted. Re-plan to see the cluster as it is now."
 	case applying:
-		detail += "\n\nThis was found while applying, against the quotas on the cluster now (another quota of this apply, or of another workspace, " +
-			"was written after the plan). Nothing was changed."
+		detail += "\n\nThis was found while applying, against the quotas on the cluster now (another workspace wrote a quota after the plan was made). " +
+			"Nothing was changed."
 	}
 	at := path.Root(v.Dimension)
 	if v.Dimension == "partitions" {
 		at = path.Root("partitions")
 	}
 	diags.AddAttributeError(at, summary, detail)
+}
+
+// quotaVerificationUnread warns that a written quota could not be checked
+// again afterwards.
+func quotaVerificationUnread(diags *diag.Diagnostics, entity string, err error) {
+	diags.AddWarning("Quota Written but Not Verified",
+		fmt.Sprintf("The client quota of %s was checked against capacity and written, but reading the cluster's quotas again afterwards, to catch "+
+			"another workspace writing one at the same moment, failed. Nothing was found overcommitted; the quota stays as written, and the next plan "+
+			"checks the cluster again.\n\nError: %s", entity, err))
 }
 
 // capacityWarning reports a standing capacity problem the planned quota
@@ -534,15 +544,6 @@ func partitionsExceeded(diags *diag.Diagnostics, err error) {
 	diags.AddAttributeError(path.Root("partitions"), summary, err.Error()+" Nothing was changed.")
 }
 
-// tenantUnbounded warns that nothing bounds a new tenant's traffic.
-func tenantUnbounded(diags *diag.Diagnostics, tenant, user string, keys []string) {
-	diags.AddAttributeWarning(path.Root("name"), "Tenant Not Bounded by a Quota",
-		fmt.Sprintf("No quota on the cluster bounds tenant %q (user %s) for %s, so it may use whole brokers and the declared capacity cannot be "+
-			"guaranteed to other tenants. Add a kafkatenant_quota with tenant = %q for those keys (it may be in this same plan), or a user <default> "+
-			"quota that bounds every tenant without its own. Until then the capacity data source and quota plans report it as unbounded.",
-			tenant, user, strings.Join(keys, ", "), tenant))
-}
-
 // throttleTenantNotFound reports a throttle-status lookup of an unknown
 // tenant.
 func throttleTenantNotFound(diags *diag.Diagnostics, tenant string) {
@@ -555,4 +556,55 @@ func metricsReadFailed(diags *diag.Diagnostics, kind string, err error) {
 	diags.AddError("Metrics Source Failed",
 		fmt.Sprintf("kafkatenant could not read the tenant's metrics from the %s source configured in the provider's metrics attribute. "+
 			"Check that the URL answers from this machine and the credentials; the error names what failed.\n\nError: %s", kind, err))
+}
+
+// unreadableRecord warns about a registry record that could not be read.
+func unreadableRecord(diags *diag.Diagnostics, registryTopic string, s kafka.SkippedRecord) {
+	diags.AddWarning("Unreadable Registry Record",
+		fmt.Sprintf("The record %q at offset %d of the registry topic %q cannot be read: %s. It is skipped: the object it names counts as having no "+
+			"record, and no Kafka object is deleted because of it. To recover, apply the workspace that manages the object, which writes a correct "+
+			"record, or write a tombstone for the key (for example `echo '%s:' | kcat -b <broker> -t %s -P -Z -K:`); either takes effect at once. "+
+			"If a newer provider wrote it, upgrade this workspace's provider. See the registry recovery guide.", s.Key, s.Offset, registryTopic, s.Reason,
+			s.Key, registryTopic))
+}
+
+// recordMissing warns that an object's registry record is gone while its
+// Kafka objects are not, and that the apply registers it again.
+func recordMissing(diags *diag.Diagnostics, object, name, registryTopic string) {
+	diags.AddWarning("Registry Record Missing",
+		fmt.Sprintf("The %s %q has no record in the registry topic %q, but what Kafka holds for it is intact. The registry is only an index: the "+
+			"record is written again from state by the next apply, which the plan shows as an in-place update of registered. Nothing is replaced "+
+			"or deleted. If the registry topic itself was deleted, the first write creates it again.", object, name, registryTopic))
+}
+
+// claimIntruder warns an earlier owner about a later, conflicting claim.
+func claimIntruder(diags *diag.Diagnostics, object, name string, v tenancy.Violation, intruder kafka.Record, principal string) {
+	by := ""
+	if intruder.Writer != "" {
+		by = fmt.Sprintf(", written by %s", intruder.Writer)
+	}
+	if principal != "" {
+		principal = fmt.Sprintf(" (principal %s)", principal)
+	}
+	_, summary, _ := violationText(object, name, v)
+	diags.AddWarning("Later Conflicting Claim in the Registry",
+		fmt.Sprintf("The registry record %q at offset %d%s, for %s%s, conflicts with %s %q (%s: %q against %q). The %s %q registered its claim "+
+			"first, so it keeps it and this plan is not affected; only the later claimant's plans fail. Ask the workspace that manages %s to change "+
+			"it, or remove its record if it is stale (see the registry recovery guide).", kafka.RecordKey(v.OtherKind, v.OtherName), intruder.Offset,
+			by, v.Other, principal, object, name, summary, v.Value, v.OtherValue, object, name, v.Other))
+}
+
+// internalTopicRefused reports a topic resource for an internal topic.
+func internalTopicRefused(diags *diag.Diagnostics, name, why string) {
+	diags.AddAttributeError(path.Root("name"), "Internal Topic Cannot Be Managed",
+		fmt.Sprintf("The topic %q %s. kafkatenant_topic refuses to manage or import it: changing its configs or deleting it could lose every "+
+			"workspace's data or metadata. Remove it from the configuration; to stop managing one already in state, run `terraform state rm` on it.", name, why))
+}
+
+// tenantHeldBinding reports an ACL resource for a binding a tenant holds.
+func tenantHeldBinding(diags *diag.Diagnostics, b kafka.ACL, tenant string) {
+	diags.AddError("ACL Binding Belongs to a Tenant",
+		fmt.Sprintf("The ACL %s is one of the bindings tenant %q holds, which the kafkatenant_tenant resource manages. Managing it with kafkatenant_acl "+
+			"too would let destroying this resource cut the tenant's access. Remove it from the configuration (the tenant already grants it), or "+
+			"bind something the tenant does not hold.", b.String(), tenant))
 }

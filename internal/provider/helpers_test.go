@@ -11,3 +11,26 @@ import (
 func expectError(pattern string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.ReplaceAll(pattern, " ", `\s+`))
 }
+
+// requiredProviders declares the provider for configurations run by the
+// real CLI in a workspace of their own.
+const requiredProviders = `
+terraform {
+  required_providers {
+    kafkatenant = { source = "kafkatenant/kafkatenant" }
+  }
+}
+`
+
+// ourWarnings returns the summaries of the warnings in CLI output other
+// than Terraform's own notice that development overrides are in effect.
+func ourWarnings(out string) []string {
+	var found []string
+	for _, line := range strings.Split(out, "\n") {
+		summary, ok := strings.CutPrefix(strings.TrimLeft(line, "│ "), "Warning: ")
+		if ok && !strings.HasPrefix(summary, "Provider development overrides are in effect") {
+			found = append(found, summary)
+		}
+	}
+	return found
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tenancy"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/validators"
 )
 
@@ -173,7 +174,7 @@ func (p *kafkatenantProvider) Configure(ctx context.Context, req provider.Config
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{}
+	data := &providerData{ledger: tenancy.NewLedger(), destroying: cliDestroying()}
 	resp.DataSourceData, resp.ResourceData = data, data
 
 	if model.hasUnknown() || model.Capacity.hasUnknown() || model.Metrics.hasUnknown() {

@@ -13,33 +13,35 @@ import (
 
 // cluster is what resources need from Kafka. *kafka.Client implements it;
 // unit tests substitute fakes.
+//
+// Snapshot serves plan-time reads (Read, ModifyPlan, data sources) from one
+// load of the cluster per provider process; the other read methods ask the
+// cluster afresh, for the checks made while applying.
 type cluster interface {
+	AlterQuota(ctx context.Context, entity []kafka.QuotaComponent, set map[string]float64, remove []string, validateOnly bool) error
 	AlterTopicConfigs(ctx context.Context, name string, set map[string]string, reset []string) error
-	Brokers(ctx context.Context) ([]int32, error)
 	CreateACLs(ctx context.Context, acls []kafka.ACL) error
 	CreateTopic(ctx context.Context, spec kafka.TopicSpec) (kafka.TopicDescription, error)
 	DeleteACLs(ctx context.Context, acls []kafka.ACL) error
 	DeleteRecord(ctx context.Context, kind, name string) error
 	DeleteSCRAM(ctx context.Context, user, mechanism string) error
 	DeleteTopic(ctx context.Context, name string) error
-	AlterQuota(ctx context.Context, entity []kafka.QuotaComponent, set map[string]float64, remove []string, validateOnly bool) error
 	DescribeACLs(ctx context.Context, principal string) ([]kafka.ACL, error)
 	DescribeQuota(ctx context.Context, entity []kafka.QuotaComponent) (map[string]float64, error)
 	DescribeQuotas(ctx context.Context) ([]kafka.ClientQuota, error)
-	DescribeSCRAM(ctx context.Context, user string) ([]kafka.SCRAMCredential, error)
 	DescribeTopic(ctx context.Context, name string) (kafka.TopicDescription, error)
 	ListSCRAMUsers(ctx context.Context) ([]string, error)
 	ListTopics(ctx context.Context) (map[string]int32, error)
-	TopicReplicas(ctx context.Context) (map[string]int, error)
 	PartitionLeaders(ctx context.Context, topics []string) ([]int32, error)
 	PutRecord(ctx context.Context, kind, name string, spec any) (int64, error)
 	RefreshRegistry(ctx context.Context) (kafka.RegistrySnapshot, error)
-	Registry(ctx context.Context) (kafka.RegistrySnapshot, error)
 	RegistryTopic() string
 	SetPartitions(ctx context.Context, name string, total int32) error
 	SetReplicationFactor(ctx context.Context, name string, rf int16) error
-	SupportsIdempotentWriteByTopic(ctx context.Context) (bool, error)
+	Snapshot(ctx context.Context) (*kafka.Snapshot, error)
+	SnapshotLoaded() bool
 	TopicConfigKeys(ctx context.Context) (map[string]bool, error)
+	TopicReplicas(ctx context.Context) (map[string]int, error)
 	UpsertSCRAM(ctx context.Context, user, mechanism string, iterations int32, password string) error
 }
 
@@ -56,25 +58,26 @@ type providerData struct {
 	// unknown is set when connection settings were not known at plan time;
 	// checks that need the cluster are skipped until apply.
 	unknown bool
+	// destroying is set when the Terraform command that started this
+	// process destroys the configuration: no plan-time rule runs then.
+	destroying bool
 	// capacity is the declared broker capacity; capacityDeclared is false
 	// when the provider declares none, which turns capacity checks off.
 	capacity         tenancy.Capacity
 	capacityDeclared bool
 	// metrics is where observed traffic and throttling come from.
 	metrics metricsConfig
-	// quotaMu serialises this process's quota writes with their capacity
-	// re-checks: Terraform applies resources in parallel, and two quotas
-	// that fit alone must not both be written when together they do not.
-	quotaMu sync.Mutex
+	// ledger records what this process's plan proposes, so that each
+	// resource is checked against the others planned before it.
+	ledger *tenancy.Ledger
+	// registry caches the decoded registry, per registry generation.
+	registry registryCache
+	// quotaWrites holds what this process wrote to quotas, so that
+	// concurrent quota writes in one apply count each other.
+	quotaWrites quotaReservations
 	// noCapacityWarned makes the "no capacity declared" warning appear
 	// once per plan rather than once per quota.
 	noCapacityWarned sync.Once
-	// replicas caches the cluster's partition replicas for plan-time
-	// partition checks.
-	replicas replicaCache
-	// idempotent caches whether tenants need IDEMPOTENT_WRITE on the
-	// cluster.
-	idempotent idempotentACL
 	// tenantLocks serialises, per tenant, the budget check and creation of
 	// its topics within this process (Terraform creates resources in
 	// parallel).
@@ -108,4 +111,11 @@ func providerDataFrom(v any, diags *diag.Diagnostics) *providerData {
 // canReachCluster reports whether plan-time checks can read the cluster.
 func (d *providerData) canReachCluster() bool {
 	return d != nil && !d.unknown && d.client != nil
+}
+
+// snapshot returns the process's snapshot of the cluster and notes the
+// activity for the ledger.
+func (d *providerData) snapshot(ctx context.Context) (*kafka.Snapshot, error) {
+	d.ledger.Touch()
+	return d.client.Snapshot(ctx)
 }

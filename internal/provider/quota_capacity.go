@@ -11,50 +11,49 @@ import (
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tenancy"
 )
 
-// checkCapacity checks a quota write against the declared capacity and the
-// envelope of the entity's virtual cluster, counting every quota on the
-// cluster and every principal that can log in. Before writing (written
-// false), the entity's current quota on the cluster is what the write
-// replaces. After writing (the verification), the cluster already holds the
-// new values, and previous (nil: none) is what the write replaced, so that
-// only what this write adds is judged either way.
+// checkStage says when a quota is checked against capacity.
+type checkStage int
+
+const (
+	// planning checks against the snapshot and the plan's other quotas.
+	planning checkStage = iota
+	// applying checks against the cluster read afresh, before writing.
+	applying
+	// verifying checks against the cluster read afresh right after
+	// writing, to catch another workspace's concurrent write.
+	verifying
+)
+
+// checkCapacity checks a quota change against the declared capacity and
+// the envelope of the entity's virtual cluster. existing are the quotas the
+// change is judged against, with the entity's own quota as it was before
+// the change; principals are every user that can log in. quiet names
+// principals whose standing problems are not reported at plan time
+// because the plan creates them (their own quota may come later in it).
 //
-// Only problems the write causes or worsens block it; standing ones are
+// Only problems the change causes or worsens block it; standing ones are
 // reported as warnings at plan time, so an overcommitted cluster can always
 // be repaired.
-func (r *quotaResource) checkCapacity(ctx context.Context, entity tenancy.Entity, values, previous map[string]float64, applying, written bool, diags *diag.Diagnostics) bool {
-	in, err := r.data.capacityInputs(ctx, applying)
-	if err != nil {
-		clusterError(diags, "read the quotas and principals on the cluster", err)
-		return false
-	}
-	existing := in.quotas
-	if written {
-		existing = in.withEntity(entity, previous)
-	}
-	change := tenancy.Quota{Entity: entity, Values: map[tenancy.QuotaKey]float64{}}
-	for k, v := range values {
-		change.Values[tenancy.QuotaKey(k)] = v
-	}
+func (d *providerData) checkCapacity(in capacityInputs, existing []tenancy.Quota, change tenancy.Quota, stage checkStage, quiet map[string]bool, diags *diag.Diagnostics) bool {
 	ok := true
-	if r.data.capacityDeclared {
+	if d.capacityDeclared {
 		report := tenancy.AllocateChange(in.capacity, existing, change, in.principals)
 		for _, v := range report.Violations() {
-			capacityExceeded(diags, v, applying, written)
+			capacityExceeded(diags, v, stage)
 			ok = false
 		}
-		if !applying {
-			for _, v := range report.Warnings() {
+		if stage == planning {
+			for _, v := range report.Excluding(quiet).Warnings() {
 				capacityWarning(diags, v)
 			}
 		}
-	} else if !applying {
-		r.data.noCapacityWarned.Do(func() { noCapacityDeclared(diags) })
+	} else if stage == planning {
+		d.noCapacityWarned.Do(func() { noCapacityDeclared(diags) })
 	}
-	if vc, env, members, found := in.envelopeOf(entity); found {
+	if vc, env, members, found := in.envelopeOf(change.Entity); found {
 		report := tenancy.CheckEnvelope(vc, env, members, existing, &change)
 		for _, v := range report.Violations() {
-			capacityExceeded(diags, v, applying, written)
+			capacityExceeded(diags, v, stage)
 			ok = false
 		}
 	}
@@ -69,33 +68,45 @@ type capacityInputs struct {
 	ns         tenancy.Namespaces
 }
 
-// capacityInputs reads the quotas, principals and registry, and fills the
-// broker count from the cluster when none is declared.
+// capacityInputs reads the quotas, principals and registry: from the
+// snapshot at plan time, afresh (fresh) while applying. The broker count,
+// when none is declared, comes from the snapshot either way.
 func (d *providerData) capacityInputs(ctx context.Context, fresh bool) (capacityInputs, error) {
 	in := capacityInputs{capacity: d.capacity}
-	if in.capacity.BrokerCount == 0 && d.capacityDeclared {
-		brokers, err := d.client.Brokers(ctx)
-		if err != nil {
-			return in, err
-		}
-		in.capacity.BrokerCount = len(brokers)
-	}
-	live, err := d.client.DescribeQuotas(ctx)
+	snap, err := d.snapshot(ctx)
 	if err != nil {
 		return in, err
+	}
+	if in.capacity.BrokerCount == 0 && d.capacityDeclared {
+		in.capacity.BrokerCount = len(snap.Brokers())
+	}
+	var (
+		live  []kafka.ClientQuota
+		users []string
+	)
+	if fresh {
+		if live, err = d.client.DescribeQuotas(ctx); err != nil {
+			return in, err
+		}
+		if users, err = d.client.ListSCRAMUsers(ctx); err != nil {
+			return in, err
+		}
+	} else {
+		live, users = snap.Quotas(), snap.SCRAMUsers()
 	}
 	for _, q := range live {
 		in.quotas = append(in.quotas, tenancyQuota(q))
 	}
-	ns, _, err := d.loadNamespaces(ctx, fresh)
-	if err != nil {
+	if in.ns, err = d.namespaces(ctx, fresh); err != nil {
 		return in, err
 	}
-	in.ns = ns
-	users, err := d.client.ListSCRAMUsers(ctx)
-	if err != nil {
-		return in, err
-	}
+	in.principals = d.principals(users, in.ns)
+	return in, nil
+}
+
+// principals returns the user names that can log in: SCRAM users and
+// tenants' users, without the provider's own.
+func (d *providerData) principals(users []string, ns tenancy.Namespaces) []string {
 	set := map[string]bool{}
 	for _, u := range users {
 		set[u] = true
@@ -110,8 +121,49 @@ func (d *providerData) capacityInputs(ctx context.Context, fresh bool) (capacity
 	if d.connection.SASL != nil {
 		delete(set, d.connection.SASL.Username)
 	}
-	in.principals = slices.Sorted(maps.Keys(set))
-	return in, nil
+	return slices.Sorted(maps.Keys(set))
+}
+
+// withPlan returns the inputs as the plan being made leaves them: the
+// planned quotas replace the cluster's (a planned removal drops one), and
+// the planned tenants are principals and namespaces too.
+func (d *providerData) withPlan(in capacityInputs, view tenancy.LedgerView) capacityInputs {
+	out := in
+	out.ns = in.ns.With(view.Namespaces)
+	planned := map[string]tenancy.PlannedQuota{}
+	for k, q := range view.Quotas {
+		planned[k] = q
+	}
+	out.quotas = nil
+	for _, q := range in.quotas {
+		if _, replaced := planned[q.Entity.String()]; !replaced {
+			out.quotas = append(out.quotas, q)
+		}
+	}
+	for _, q := range view.Quotas {
+		if len(q.Values) > 0 {
+			out.quotas = append(out.quotas, tenancy.Quota(q))
+		}
+	}
+	if len(view.Namespaces.Tenants) > 0 {
+		var users []string
+		users = append(users, in.principals...)
+		out.principals = d.principals(users, out.ns)
+	}
+	return out
+}
+
+// plannedUsers returns the user names of the tenants this plan (or, while
+// applying, this apply) creates or changes: their quotas may come later in
+// it, even after the tenant itself has been applied.
+func plannedUsers(view tenancy.LedgerView) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range view.Namespaces.Tenants {
+		if u := username(t.Principal); u != "" {
+			out[u] = true
+		}
+	}
+	return out
 }
 
 // withEntity returns the quotas with e's replaced by values (removed when

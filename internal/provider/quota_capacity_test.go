@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -72,8 +71,8 @@ resource "kafkatenant_tenant" "b" {
 }
 
 // TestAccQuota_fitAloneNotTogether plans two quotas that each fit the
-// declared capacity alone but not together: the plan passes, and the apply
-// writes one and refuses the other, leaving the cluster within capacity.
+// declared capacity alone but not together. The plan sees both: the one
+// planned second is refused, naming the first, and nothing is written.
 func TestAccQuota_fitAloneNotTogether(t *testing.T) {
 	c, d := acctest.Name("c"), acctest.Name("d")
 	config := capacityProvider + fmt.Sprintf(`
@@ -90,77 +89,60 @@ resource "kafkatenant_tenant" "d" {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				// Terraform re-plans each resource just before applying it,
-				// so the second quota is refused either by that re-plan or by
-				// the re-check inside the apply; both see the first quota.
 				Config:      config,
-				ExpectError: expectError(`Quota Exceeds Declared Capacity.*already allocated 45 MB/s \+ this change 45 MB/s`),
+				PlanOnly:    true,
+				ExpectError: expectError(`Quota Exceeds Declared Capacity.*already allocated 45 MB/s \+ this change 45 MB/s.*largest holders: user=(` + c + `|` + d + `) 45 MB/s`),
 			},
 			{
 				PreConfig: func() {
-					written := 0
 					for _, user := range []string{c, d} {
 						v, err := acctest.AdminClient(t).DescribeQuota(context.Background(), []kafka.QuotaComponent{{Type: "user", Name: user}})
 						if err != nil {
 							t.Fatal(err)
 						}
 						if len(v) > 0 {
-							written++
+							t.Fatalf("the refused plan wrote a quota for %s: %v", user, v)
 						}
 					}
-					if written != 1 {
-						t.Fatalf("%d of the two quotas were written, want exactly 1", written)
-					}
 				},
-				// The next plan sees the written quota and refuses the other
-				// one already at plan time.
-				Config:      config,
-				PlanOnly:    true,
-				ExpectError: expectError(`Quota Exceeds Declared Capacity.*already allocated 45 MB/s \+ this change 45 MB/s`),
+				// Either one alone fits.
+				Config: capacityProvider + fmt.Sprintf(`
+resource "kafkatenant_tenant" "c" {
+  name = %q
+}
+`, c) + quotaFor("c", "kafkatenant_tenant.c.name", 45000000),
+				Check: checkQuota(t, []kafka.QuotaComponent{{Type: "user", Name: c}}, map[string]float64{"producer_byte_rate": 45000000}),
 			},
 		},
 	})
 }
 
-func TestAccTenant_unboundedWarning(t *testing.T) {
+// TestAccCapacity_unboundedTenant plans and applies a tenant without a
+// quota under declared capacity. That is not wrong in itself (its quota may
+// come later), so the plan warns about nothing; the capacity data source
+// reports the tenant as unbounded until a quota covers it.
+func TestAccCapacity_unboundedTenant(t *testing.T) {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skipf("acceptance test: set %s=1", resource.EnvTfAcc)
 	}
 	tenant := acctest.Name("t")
-	required := requiredKafkatenant
-	ctx := context.Background()
-	// Warnings are only visible in the CLI's output, so this runs the real
-	// CLI in a workspace of its own.
-	out, err := acctest.NewWorkspace(t, required+capacityProvider+plainTenant(tenant, "")).Run(ctx, "plan", "-input=false")
-	if err != nil {
-		t.Fatalf("plan: %v\n%s", err, out)
-	}
-	if !expectError(`Warning: Tenant Not Bounded by a Quota.*tenant "` + tenant + `".*producer_byte_rate, consumer_byte_rate`).MatchString(out) {
-		t.Errorf("the plan does not warn that the tenant is unbounded:\n%s", out)
-	}
-	// With a user <default> quota bounding every tenant, the warning goes.
-	withDefault := required + capacityProvider + plainTenant(tenant, "") + `
-resource "kafkatenant_quota" "default" {
-  user               = "<default>"
-  producer_byte_rate = 1000
-  consumer_byte_rate = 1000
+	config := requiredProviders + capacityProvider + plainTenant(tenant, "") + `
+data "kafkatenant_capacity" "c" {
+  depends_on = [kafkatenant_tenant.test]
+}
+
+output "unbounded" {
+  value = data.kafkatenant_capacity.c.unbounded
 }
 `
-	ws := acctest.NewWorkspace(t, withDefault)
-	if out, err := ws.Run(ctx, "apply", "-auto-approve", "-input=false", "-target=kafkatenant_quota.default"); err != nil {
-		t.Fatalf("apply: %v\n%s", err, out)
+	ws := acctest.NewWorkspace(t, config)
+	out := ws.MustRun(t, "apply", "-auto-approve", "-input=false")
+	t.Cleanup(func() { ws.MustRun(t, "destroy", "-auto-approve", "-input=false") })
+	if w := ourWarnings(out); len(w) > 0 {
+		t.Errorf("applying a tenant without a quota warned %q:\n%s", w, out)
 	}
-	t.Cleanup(func() {
-		if out, err := ws.Run(context.Background(), "destroy", "-auto-approve", "-input=false"); err != nil {
-			t.Errorf("destroy: %v\n%s", err, out)
-		}
-	})
-	out, err = ws.Run(ctx, "plan", "-input=false")
-	if err != nil {
-		t.Fatalf("plan: %v\n%s", err, out)
-	}
-	if strings.Contains(out, "Tenant Not Bounded by a Quota") {
-		t.Errorf("the plan warns although a user <default> quota bounds the tenant:\n%s", out)
+	if !expectError(`unbounded = tolist\(\[.*principal ` + tenant + ` has no producer_byte_rate quota`).MatchString(out) {
+		t.Errorf("the capacity data source does not report the tenant as unbounded:\n%s", out)
 	}
 }
 

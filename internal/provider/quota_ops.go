@@ -2,13 +2,16 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
@@ -21,7 +24,7 @@ func (r *quotaResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, plan, nil, &resp.State, &resp.Diagnostics)
+	r.write(ctx, plan, nil, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *quotaResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -32,7 +35,7 @@ func (r *quotaResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		return
 	}
 	previous := floatMap(ctx, state.PerBroker)
-	r.write(ctx, plan, previous, &resp.State, &resp.Diagnostics)
+	r.write(ctx, plan, previous, &resp.State, resp.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() && resp.State.Raw.IsNull() {
 		// Nothing changed on the cluster: keep the prior state.
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
@@ -44,34 +47,174 @@ func (r *quotaResource) Update(ctx context.Context, req resource.UpdateRequest, 
 // quota at the same moment. If the two together overcommit the brokers,
 // this write is rolled back to previous (nil: the entity had no quota) and
 // reported, so the cluster is never left overcommitted.
-func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map[string]float64, state stateSetter, diags *diag.Diagnostics) {
-	r.data.quotaMu.Lock()
-	defer r.data.quotaMu.Unlock()
-
-	entity, values, ok := r.resolve(ctx, plan, true, diags)
+//
+// Quotas of the same apply are written concurrently and share their reads
+// and writes; each counts the others through the process's reservations,
+// which are checked and taken under one lock.
+func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map[string]float64, state stateSetter, private privateSetter, diags *diag.Diagnostics) {
+	ns, err := r.data.namespaces(ctx, true)
+	if err != nil {
+		clusterError(diags, "read the registry", err)
+		return
+	}
+	entity, ok := r.resolveEntity(plan, applying, ns, diags)
 	if !ok {
 		return
 	}
-	if !r.checkCapacity(ctx, entity, values, nil, true, false, diags) {
+	// The planned per-broker values are written as planned; a new
+	// cluster-scope quota counts the brokers leading its tenant's
+	// partitions now, after any topics of the same apply were created.
+	values := floatMap(ctx, plan.PerBroker)
+	if plan.PerBroker.IsUnknown() || plan.PerBroker.IsNull() {
+		leaders := 0
+		if plan.Scope.ValueString() == scopeCluster {
+			if leaders, err = r.leadersOf(ctx, quotaTopicPrefix(plan, ns, entity), true); err != nil {
+				clusterError(diags, "find the brokers that lead the partitions of "+entity.String(), err)
+				return
+			}
+		}
+		if values, err = perBrokerValues(plan, leaders); err != nil {
+			diags.AddAttributeError(path.Root("scope"), "Cannot Divide a Cluster-Wide Rate", err.Error())
+			return
+		}
+	}
+	change := quotaChange(entity, values)
+	in, err := r.data.capacityInputs(ctx, true)
+	if err != nil {
+		clusterError(diags, "read the quotas and principals on the cluster", err)
+		return
+	}
+	reserved := r.data.quotaWrites.reserve(entity, values, func(others []tenancy.Quota) bool {
+		return r.data.checkCapacity(in, overlay(in.quotas, others, entity), change, applying, nil, diags)
+	})
+	if !reserved {
 		return
 	}
 	components := quotaComponents(entity)
 	set, remove := quotaChanges(previous, values)
 	if err := r.data.client.AlterQuota(ctx, components, set, remove, false); err != nil {
+		r.data.quotaWrites.release(entity, previous)
 		clusterError(diags, "write the client quota of "+entity.String(), err)
-		return
-	}
-	if !r.checkCapacity(ctx, entity, values, previous, true, true, diags) {
-		restore, drop := quotaChanges(values, previous)
-		if err := r.data.client.AlterQuota(ctx, components, restore, drop, false); err != nil {
-			clusterError(diags, "roll back the client quota of "+entity.String()+" after it overcommitted the cluster; restore it by hand", err)
-		}
 		return
 	}
 	plan.Entity, plan.ID = types.StringValue(entity.String()), types.StringValue(entity.String())
 	plan.User = userOf(entity)
 	plan.PerBroker = floatMapValue(values)
+
+	after, err := r.data.capacityInputs(ctx, true)
+	if err != nil {
+		// The write went through and was checked before it; only the
+		// second look failed. State records what was written, and the
+		// next plan checks the cluster again.
+		quotaVerificationUnread(diags, entity.String(), err)
+		diags.Append(state.Set(ctx, plan)...)
+		return
+	}
+	others := r.data.quotaWrites.others(entity)
+	existing := overlay(after.withEntity(entity, previous), others, entity)
+	if !r.data.checkCapacity(after, existing, change, verifying, nil, diags) {
+		restore, drop := quotaChanges(values, previous)
+		if err := r.data.client.AlterQuota(ctx, components, restore, drop, false); err != nil {
+			clusterError(diags, "roll back the client quota of "+entity.String()+" after it overcommitted the cluster; restore it by hand", err)
+			diags.Append(state.Set(ctx, plan)...)
+			return
+		}
+		r.data.quotaWrites.release(entity, previous)
+		return
+	}
 	diags.Append(state.Set(ctx, plan)...)
+	if plan.Scope.ValueString() == scopeCluster {
+		// Kept for the next plan, as Read keeps it. The snapshot follows
+		// this process's writes; if it cannot be read, the next plan counts
+		// the leaders itself, so there is nothing to report.
+		if leaders, err := r.leadersOf(ctx, quotaTopicPrefix(plan, ns, entity), false); err == nil {
+			setPrivate(ctx, private, privateLeaders, leaders, diags)
+		}
+	}
+}
+
+// quotaChange is the tenancy form of a quota write.
+func quotaChange(entity tenancy.Entity, values map[string]float64) tenancy.Quota {
+	change := tenancy.Quota{Entity: entity, Values: map[tenancy.QuotaKey]float64{}}
+	for k, v := range values {
+		change.Values[tenancy.QuotaKey(k)] = v
+	}
+	return change
+}
+
+// overlay returns quotas with the entities in others replaced by their
+// values there (removed when empty), except the entity being checked,
+// whose current value stays what the check replaces.
+func overlay(quotas, others []tenancy.Quota, except tenancy.Entity) []tenancy.Quota {
+	if len(others) == 0 {
+		return quotas
+	}
+	replaced := map[string]bool{}
+	for _, q := range others {
+		replaced[q.Entity.String()] = true
+	}
+	var out []tenancy.Quota
+	for _, q := range quotas {
+		if !replaced[q.Entity.String()] || q.Entity.String() == except.String() {
+			out = append(out, q)
+		}
+	}
+	for _, q := range others {
+		if len(q.Values) > 0 && q.Entity.String() != except.String() {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// quotaReservations holds the quotas this process has written or is
+// writing, by entity, so that the quota writes of one apply, running at
+// the same moment, count each other before the cluster shows them.
+type quotaReservations struct {
+	mu     sync.Mutex
+	values map[string]tenancy.Quota
+}
+
+// reserve runs check with the other reservations and, if it passes,
+// reserves values for the entity. Checks run one at a time.
+func (q *quotaReservations) reserve(e tenancy.Entity, values map[string]float64, check func(others []tenancy.Quota) bool) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if !check(q.othersLocked(e)) {
+		return false
+	}
+	if q.values == nil {
+		q.values = map[string]tenancy.Quota{}
+	}
+	q.values[e.String()] = quotaChange(e, values)
+	return true
+}
+
+// release sets the entity's reservation back to what it held before.
+func (q *quotaReservations) release(e tenancy.Entity, previous map[string]float64) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.values == nil {
+		q.values = map[string]tenancy.Quota{}
+	}
+	q.values[e.String()] = quotaChange(e, previous)
+}
+
+// others returns every reservation but the entity's own.
+func (q *quotaReservations) others(e tenancy.Entity) []tenancy.Quota {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.othersLocked(e)
+}
+
+func (q *quotaReservations) othersLocked(e tenancy.Entity) []tenancy.Quota {
+	var out []tenancy.Quota
+	for key, v := range q.values {
+		if key != e.String() {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // stateSetter is the part of tfsdk.State that write needs.
@@ -85,10 +228,17 @@ func (r *quotaResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
 		return
 	}
-	entity, live, ok := r.live(ctx, state, &resp.Diagnostics)
-	if !ok {
+	entity, err := tenancy.ParseEntity(state.Entity.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Quota Entity in State", err.Error())
 		return
 	}
+	snap, err := r.data.snapshot(ctx)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the client quota of "+entity.String(), err)
+		return
+	}
+	live := snap.Quota(quotaComponents(entity))
 	if len(live) == 0 {
 		removedOutsideTerraform(&resp.Diagnostics, "Quota", entity.String())
 		resp.State.RemoveResource(ctx)
@@ -101,9 +251,24 @@ func (r *quotaResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	imported, diags := req.Private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
+	ns, err := r.data.namespaces(ctx, false)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the registry", err)
+		return
+	}
 	if imported != nil {
-		state.Tenant = r.tenantOf(ctx, entity)
+		state.Tenant = tenantOf(ns, entity)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
+	}
+	if state.Scope.ValueString() == scopeCluster {
+		// Kept for the next plan, which divides the rates over them
+		// without asking the cluster.
+		leaders, err := r.leadersOf(ctx, quotaTopicPrefix(state, ns, entity), false)
+		if err != nil {
+			clusterError(&resp.Diagnostics, "find the brokers that lead the partitions of "+entity.String(), err)
+			return
+		}
+		setPrivate(ctx, resp.Private, privateLeaders, leaders, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
@@ -114,34 +279,33 @@ func (r *quotaResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	entity, live, ok := r.live(ctx, state, &resp.Diagnostics)
-	if !ok {
+	entity, err := tenancy.ParseEntity(state.Entity.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Quota Entity in State", err.Error())
 		return
 	}
-	keys := make([]string, 0, len(live))
-	for k := range live {
-		keys = append(keys, k)
+	// Every key the entity holds goes, including keys set outside
+	// Terraform: the resource owns the entity's quota. The read is shared
+	// with the other quotas being destroyed.
+	all, err := r.data.client.DescribeQuotas(ctx)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the client quota of "+entity.String(), err)
+		return
+	}
+	var keys []string
+	for _, q := range all {
+		if tenancyQuota(q).Entity.String() == entity.String() {
+			for k := range q.Values {
+				keys = append(keys, k)
+			}
+		}
 	}
 	slices.Sort(keys)
 	if err := r.data.client.AlterQuota(ctx, quotaComponents(entity), nil, keys, false); err != nil {
 		clusterError(&resp.Diagnostics, "delete the client quota of "+entity.String(), err)
+		return
 	}
-}
-
-// live returns the entity recorded in state and the values the cluster
-// holds for it.
-func (r *quotaResource) live(ctx context.Context, state quotaModel, diags *diag.Diagnostics) (tenancy.Entity, map[string]float64, bool) {
-	entity, err := tenancy.ParseEntity(state.Entity.ValueString())
-	if err != nil {
-		diags.AddError("Invalid Quota Entity in State", err.Error())
-		return nil, nil, false
-	}
-	values, err := r.data.client.DescribeQuota(ctx, quotaComponents(entity))
-	if err != nil {
-		clusterError(diags, "read the client quota of "+entity.String(), err)
-		return nil, nil, false
-	}
-	return entity, values, true
+	r.data.quotaWrites.release(entity, nil)
 }
 
 func (r *quotaResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -164,14 +328,25 @@ func (r *quotaResource) ImportState(ctx context.Context, req resource.ImportStat
 }
 
 func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
-		// Removing a quota is never refused: when a whole configuration
-		// is destroyed, its quotas go before their tenants.
+	if r.data == nil {
 		return
 	}
-	var plan, config quotaModel
+	if req.Plan.Raw.IsNull() {
+		// Removing a quota is never refused; the plan's other quotas are
+		// checked without it.
+		r.recordRemoval(ctx, req.State)
+		return
+	}
+	if r.data.destroying {
+		return
+	}
+	var plan, config, state quotaModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	creating := req.State.Raw.IsNull()
+	if !creating {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -184,118 +359,205 @@ func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		deferredChecksWarning(&resp.Diagnostics)
 		return
 	}
-	entity, values, ok := r.resolve(ctx, plan, false, &resp.Diagnostics)
-	if !ok {
-		return
+	cluster := plan.Scope.ValueString() == scopeCluster
+	leaders := 0
+	kept := !creating && getPrivate(ctx, req.Private, privateLeaders, &leaders) && leaders > 0
+	var (
+		entity tenancy.Entity
+		values map[string]float64
+	)
+	if !creating && req.Plan.Raw.Equal(req.State.Raw) && (!cluster || kept) {
+		// Unchanged configuration: planned from state and the brokers
+		// leading the partitions as the last refresh counted them, with no
+		// request. Only a per-broker value that moved is checked.
+		e, err := tenancy.ParseEntity(state.Entity.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid Quota Entity in State", err.Error())
+			return
+		}
+		if values, err = perBrokerValues(plan, leaders); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("scope"), "Cannot Divide a Cluster-Wide Rate", err.Error())
+			return
+		}
+		if maps.Equal(values, floatMap(ctx, state.PerBroker)) {
+			return
+		}
+		entity = e
+	} else {
+		ns, err := r.data.namespaces(ctx, false)
+		if err != nil {
+			clusterError(&resp.Diagnostics, "read the registry", err)
+			return
+		}
+		r.data.ledger.View(func(view tenancy.LedgerView) { ns = ns.With(view.Namespaces) })
+		var ok bool
+		if entity, ok = r.resolveEntity(plan, planning, ns, &resp.Diagnostics); !ok {
+			return
+		}
+		if cluster && !kept {
+			if leaders, err = r.leadersOf(ctx, quotaTopicPrefix(plan, ns, entity), false); err != nil {
+				clusterError(&resp.Diagnostics, "find the brokers that lead the partitions of "+entity.String(), err)
+				return
+			}
+		}
+		if values, err = perBrokerValues(plan, leaders); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("scope"), "Cannot Divide a Cluster-Wide Rate", err.Error())
+			return
+		}
 	}
 	plan.Entity, plan.ID = types.StringValue(entity.String()), types.StringValue(entity.String())
 	plan.User = userOf(entity)
 	plan.PerBroker = floatMapValue(values)
+	if cluster && creating {
+		// The brokers that lead the tenant's partitions are counted when
+		// the quota is written: its topics may be created first.
+		plan.PerBroker = types.MapUnknown(types.Float64Type)
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-	if !r.checkCapacity(ctx, entity, values, nil, false, false, &resp.Diagnostics) {
+	r.planCapacity(ctx, entity, values, &resp.Diagnostics)
+}
+
+// planCapacity checks a quota write against the capacity, counting the
+// quotas and tenants planned before it, and records it in the ledger. A
+// failure is checked once more after the plan has settled, since a quota
+// the plan removes may make room. The brokers validate what passes.
+func (r *quotaResource) planCapacity(ctx context.Context, entity tenancy.Entity, values map[string]float64, diags *diag.Diagnostics) {
+	in, err := r.data.capacityInputs(ctx, false)
+	if err != nil {
+		clusterError(diags, "read the quotas and principals on the cluster", err)
+		return
+	}
+	change := quotaChange(entity, values)
+	out := r.data.settled(ctx, func() (diag.Diagnostics, bool) {
+		var out diag.Diagnostics
+		r.data.ledger.RecordQuota(tenancy.PlannedQuota{Entity: entity, Values: change.Values}, func(view tenancy.LedgerView) {
+			planned := r.data.withPlan(in, view)
+			r.data.checkCapacity(planned, planned.quotas, change, planning, plannedUsers(view), &out)
+		})
+		return out, true
+	})
+	diags.Append(out...)
+	if out.HasError() {
 		return
 	}
 	// Real brokers validate quota entities and keys themselves; ask them
 	// without changing anything.
 	if err := r.data.client.AlterQuota(ctx, quotaComponents(entity), values, nil, true); err != nil {
-		quotaRejectedByBrokers(&resp.Diagnostics, entity.String(), err)
+		quotaRejectedByBrokers(diags, entity.String(), err)
 	}
 }
 
-// resolve turns a plan into the quota entity and the per-broker values to
-// write. At plan time a tenant missing from the registry (created in the
-// same apply) leaves them unknown: ok is false with no error.
-func (r *quotaResource) resolve(ctx context.Context, m quotaModel, applying bool, diags *diag.Diagnostics) (tenancy.Entity, map[string]float64, bool) {
-	var entity tenancy.Entity
+// recordRemoval records, in the ledger, a quota the plan destroys.
+func (r *quotaResource) recordRemoval(ctx context.Context, state tfsdk.State) {
+	if state.Raw.IsNull() {
+		return
+	}
+	var entity types.String
+	if diags := state.GetAttribute(ctx, path.Root("entity"), &entity); diags.HasError() {
+		return
+	}
+	e, err := tenancy.ParseEntity(entity.ValueString())
+	if err != nil {
+		return
+	}
+	r.data.ledger.RecordQuota(tenancy.PlannedQuota{Entity: e.Canonical()}, nil)
+}
+
+// resolveEntity finds the quota entity of a plan, looking a tenant's user
+// up in ns. At plan time a tenant unknown to ns, or an entity part still
+// unknown, leaves it unknown: ok is false with no error.
+func (r *quotaResource) resolveEntity(m quotaModel, stage checkStage, ns tenancy.Namespaces, diags *diag.Diagnostics) (tenancy.Entity, bool) {
 	user := m.User.ValueString()
 	if tenant := m.Tenant.ValueString(); tenant != "" {
-		ns, _, err := r.data.loadNamespaces(ctx, applying)
-		if err != nil {
-			clusterError(diags, "read the registry", err)
-			return nil, nil, false
-		}
 		t, ok := ns.Tenants[tenant]
 		if !ok {
-			if applying {
+			if stage != planning {
 				quotaTenantNotFound(diags, tenant)
 			}
-			return nil, nil, false
+			return nil, false
 		}
 		user = username(t.Principal)
 		if user == "" {
 			quotaTenantNotUser(diags, t)
-			return nil, nil, false
+			return nil, false
 		}
 	}
 	if m.Tenant.IsUnknown() || m.ClientID.IsUnknown() || m.IP.IsUnknown() || (m.Tenant.IsNull() && m.User.IsUnknown()) {
-		return nil, nil, false
+		return nil, false
 	}
-	entity = buildEntity(user, m.ClientID.ValueString(), m.IP.ValueString())
+	return buildEntity(user, m.ClientID.ValueString(), m.IP.ValueString()), true
+}
+
+// quotaTopicPrefix is the prefix of the topics whose leaders a
+// cluster-scope quota divides its rates over: its tenant's topic prefix,
+// or a plain user's name and a dot.
+func quotaTopicPrefix(m quotaModel, ns tenancy.Namespaces, entity tenancy.Entity) string {
+	if tenant := m.Tenant.ValueString(); tenant != "" {
+		return ns.Tenants[tenant].Prefixes[tenancy.TopicNames]
+	}
+	u, _ := entity.Component(tenancy.EntityUser)
+	return u.Name + "."
+}
+
+// perBrokerValues returns the values to write on each broker: the
+// configured ones, or with scope = "cluster" the cluster-wide rates divided
+// over leaders brokers, rounded down for the keys Kafka keeps whole, so
+// that the brokers together never allow more than the rate.
+func perBrokerValues(m quotaModel, leaders int) (map[string]float64, error) {
 	values := map[string]float64{}
 	for k, v := range m.values() {
 		values[string(k)] = v
 	}
-	if m.Scope.ValueString() == scopeCluster {
-		leaders, err := r.leadersOf(ctx, m.Tenant.ValueString(), user)
-		if err != nil {
-			clusterError(diags, "find the brokers that lead the partitions of "+entity.String(), err)
-			return nil, nil, false
-		}
-		for _, k := range []tenancy.QuotaKey{tenancy.ProducerByteRate, tenancy.ConsumerByteRate, tenancy.RequestPercentage} {
-			v, ok := values[string(k)]
-			if !ok {
-				continue
-			}
-			share, err := tenancy.PerBrokerFromClusterRate(v, leaders)
-			if err != nil {
-				diags.AddAttributeError(path.Root(string(k)), "Cannot Divide a Cluster-Wide Rate", err.Error())
-				return nil, nil, false
-			}
-			if tenancy.IsIntegral(k) {
-				// Rounding down never hands out more than the cluster rate.
-				share = math.Max(1, math.Floor(share))
-			}
-			values[string(k)] = share
-		}
+	if m.Scope.ValueString() != scopeCluster {
+		return values, nil
 	}
-	return entity, values, true
+	for _, k := range []tenancy.QuotaKey{tenancy.ProducerByteRate, tenancy.ConsumerByteRate, tenancy.RequestPercentage} {
+		v, ok := values[string(k)]
+		if !ok {
+			continue
+		}
+		share, err := tenancy.PerBrokerFromClusterRate(v, leaders)
+		if err != nil {
+			return nil, err
+		}
+		if tenancy.IsIntegral(k) {
+			share = math.Max(1, math.Floor(share))
+		}
+		values[string(k)] = share
+	}
+	return values, nil
 }
 
-// leadersOf counts the brokers leading the partitions of the tenant's
-// topics, or of the topics a plain user's name prefixes; with no
-// partitions yet, every broker.
-func (r *quotaResource) leadersOf(ctx context.Context, tenant, user string) (int, error) {
-	prefix := user + "."
-	if tenant != "" {
-		ns, _, err := r.data.loadNamespaces(ctx, false)
+// leadersOf counts the brokers leading the partitions of the topics under
+// prefix, from the snapshot or, while applying (fresh), from the cluster;
+// with no partitions yet, every broker.
+func (r *quotaResource) leadersOf(ctx context.Context, prefix string, fresh bool) (int, error) {
+	snap, err := r.data.snapshot(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var leaders []int32
+	if fresh {
+		all, err := r.data.client.ListTopics(ctx)
 		if err != nil {
 			return 0, err
 		}
-		prefix = ns.Tenants[tenant].Prefixes[tenancy.TopicNames]
-	}
-	all, err := r.data.client.ListTopics(ctx)
-	if err != nil {
-		return 0, err
-	}
-	leaders, err := r.data.client.PartitionLeaders(ctx, namesWithPrefix(all, prefix))
-	if err != nil {
-		return 0, err
+		if leaders, err = r.data.client.PartitionLeaders(ctx, namesWithPrefix(all, prefix)); err != nil {
+			return 0, err
+		}
+	} else {
+		leaders = snap.PartitionLeaders(snap.TopicsWithPrefix(prefix))
 	}
 	if len(leaders) > 0 {
 		return len(leaders), nil
 	}
-	brokers, err := r.data.client.Brokers(ctx)
-	return len(brokers), err
+	return len(snap.Brokers()), nil
 }
 
 // tenantOf names the tenant whose user the entity names, if any.
-func (r *quotaResource) tenantOf(ctx context.Context, entity tenancy.Entity) types.String {
+func tenantOf(ns tenancy.Namespaces, entity tenancy.Entity) types.String {
 	c, ok := entity.Component(tenancy.EntityUser)
 	if !ok || c.Default {
-		return types.StringNull()
-	}
-	ns, _, err := r.data.loadNamespaces(ctx, false)
-	if err != nil {
 		return types.StringNull()
 	}
 	if t, ok := ns.TenantByPrincipal("User:" + c.Name); ok {

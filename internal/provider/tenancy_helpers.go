@@ -2,10 +2,12 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
@@ -96,4 +98,16 @@ func sharedTopicACLs(principal string, topics []string) []kafka.ACL {
 		}
 	}
 	return out
+}
+
+// registeredAttribute is the computed attribute that shows whether the
+// registry holds an object's record, so that a lost record is written
+// again by an in-place update rather than a replacement.
+func registeredAttribute(object string) schema.BoolAttribute {
+	return schema.BoolAttribute{
+		MarkdownDescription: fmt.Sprintf("Whether the provider's registry topic holds this %s's record. It is `true` after every apply. "+
+			"A plan that changes it from `false` to `true` writes a record that was lost or damaged outside Terraform again, from state, "+
+			"in place: the registry is only an index, and nothing Kafka holds is replaced or deleted.", object),
+		Computed: true,
+	}
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -126,21 +125,4 @@ func username(principal string) string {
 		return ""
 	}
 	return name
-}
-
-// idempotentACL caches, per provider process, whether tenants need
-// IDEMPOTENT_WRITE on the cluster.
-type idempotentACL struct {
-	once   sync.Once
-	needed bool
-	err    error
-}
-
-// needsClusterIdempotentWrite asks the brokers once per process.
-func (d *providerData) needsClusterIdempotentWrite(ctx context.Context) (bool, error) {
-	d.idempotent.once.Do(func() {
-		ok, err := d.client.SupportsIdempotentWriteByTopic(ctx)
-		d.idempotent.needed, d.idempotent.err = !ok, err
-	})
-	return d.idempotent.needed, d.idempotent.err
 }

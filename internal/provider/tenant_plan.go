@@ -2,12 +2,9 @@ package provider
 
 import (
 	"context"
-	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -18,18 +15,23 @@ import (
 // ModifyPlan fills the tenant's defaults (principal, prefixes), computes
 // the ACL bindings it should hold and its client properties, and refuses a
 // namespace that breaks isolation, counting tenants registered by other
-// workspaces. Whatever depends on a virtual cluster created in this same
-// apply stays unknown and is checked again when applying.
+// workspaces and those planned before it in this plan. Its virtual
+// cluster may be new in the same plan: the ledger knows its prefix.
 func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
-	var plan, config tenantModel
+	var plan, config, state tenantModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	creating := req.State.Raw.IsNull()
+	if !creating {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
 	if resp.Diagnostics.HasError() || plan.Name.IsUnknown() || plan.VirtualCluster.IsUnknown() {
 		return
 	}
+	unchanged := !creating && req.Plan.Raw.Equal(req.State.Raw)
 	name, vcName := plan.Name.ValueString(), plan.VirtualCluster.ValueString()
 	plan.ID = plan.Name
 	if config.Principal.IsNull() {
@@ -41,109 +43,130 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			credentialsNeedUser(&resp.Diagnostics, plan.Principal.ValueString())
 		}
 	}
-	if plan.Credentials != nil && r.data != nil && r.data.connectionMechanism() == kafka.MechanismAWSMSKIAM {
+	if plan.Credentials != nil && r.data.connectionMechanism() == kafka.MechanismAWSMSKIAM {
 		scramCredentialsOnIAM(&resp.Diagnostics, name)
 	}
-	defer func() { resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...) }()
-
-	vc, vcKnown := tenancy.VirtualCluster{}, vcName == ""
-	var ns tenancy.Namespaces
-	if r.data.canReachCluster() {
-		var err error
-		ns, _, err = r.data.loadNamespaces(ctx, false)
-		if err != nil {
-			clusterError(&resp.Diagnostics, "read the registry", err)
-			return
-		}
-		if found, ok := ns.VirtualClusters[vcName]; ok {
-			vc, vcKnown = found, true
-		}
-	} else if r.data != nil {
-		deferredChecksWarning(&resp.Diagnostics)
+	// An apply always leaves the record written; an older state without
+	// the attribute keeps it unset until its next refresh.
+	plan.Registered = types.BoolValue(true)
+	if !creating && state.Registered.IsNull() {
+		plan.Registered = state.Registered
 	}
+	defer func() { resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...) }()
+	if r.data.destroying {
+		return
+	}
+	if !r.data.canReachCluster() {
+		deferredChecksWarning(&resp.Diagnostics)
+		plan.ClientProperties = types.MapUnknown(types.StringType)
+		plan.ACLBindings = types.ListUnknown(aclBindingType)
+		return
+	}
+	var inputs tenantInputs
+	if unchanged && getPrivate(ctx, req.Private, privateTenantInputs, &inputs) {
+		r.planUnchanged(ctx, &plan, inputs)
+		return
+	}
+	view, err := r.data.registryView(ctx, false)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the registry", err)
+		return
+	}
+	r.data.warnSkippedRecords(view, &resp.Diagnostics)
+	ns := view.ns
+	vcUnknown := false
+	r.data.ledger.View(func(v tenancy.LedgerView) {
+		ns = ns.With(v.Namespaces)
+		vcUnknown = v.Unknown[tenancy.ClaimKey(kindVirtualCluster, vcName)]
+	})
+	vc, vcKnown := ns.VirtualClusters[vcName]
+	vcKnown = vcName == "" || (vcKnown && !vcUnknown)
 	for _, p := range []*types.String{&plan.TopicPrefix, &plan.GroupPrefix, &plan.TransactionalIDPrefix} {
 		if p.IsUnknown() && vcKnown {
 			*p = types.StringValue(tenancy.DefaultPrefix(vc.Prefix, name))
 		}
 	}
-	if !vcKnown || plan.Principal.IsUnknown() || r.data == nil {
+	if !vcKnown || plan.Principal.IsUnknown() {
 		plan.ClientProperties = types.MapUnknown(types.StringType)
 		plan.ACLBindings = types.ListUnknown(aclBindingType)
 		return
 	}
 	plan.ClientProperties = r.clientProperties(plan, vc)
-	if !r.data.canReachCluster() || !prefixesKnown(plan) {
+	if !prefixesKnown(plan) {
 		plan.ACLBindings = types.ListUnknown(aclBindingType)
 		return
 	}
+	snap, err := r.data.snapshot(ctx)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the cluster", err)
+		return
+	}
 	t, _ := tenantSpec(plan, ns)
-	want, err := r.expectedACLs(ctx, t, vc)
-	if err != nil {
-		clusterError(&resp.Diagnostics, "ask the brokers which ACLs idempotent producers need", err)
+	plan.ACLBindings = aclList(ctx, tenantACLs(t, vc.SharedTopics, !snap.IdempotentWriteByTopic()))
+	if !creating && claimUnchanged(t, state) && budgetsEqual(plan, state) {
+		// Nothing the rules look at changes; the refresh has reported any
+		// later conflicting claim already.
 		return
 	}
-	plan.ACLBindings = aclList(ctx, want)
-	if !req.State.Raw.IsNull() {
-		var state tenantModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if kept, err := r.keepSatisfiedBindings(ctx, t.Principal, want, state.ACLBindings); err != nil {
-			clusterError(&resp.Diagnostics, "read the ACLs of tenant "+strconv.Quote(name), err)
-		} else if kept {
-			plan.ACLBindings = state.ACLBindings
+	claimChanged := creating || !claimUnchanged(t, state)
+	registryTopic := r.data.client.RegistryTopic()
+	r.data.ledger.RecordTenant(t, func(v tenancy.LedgerView) {
+		if !claimChanged {
+			return
 		}
-	}
-	violations := without(ns, kindTenant, name).CheckTenant(t, r.data.client.RegistryTopic(), false)
-	namespaceViolations(&resp.Diagnostics, "tenant", name, violations, false)
-	if req.State.Raw.IsNull() && r.data.capacityDeclared {
-		r.warnUnbounded(ctx, t, &resp.Diagnostics)
-	}
+		merged := view.ns.With(v.Namespaces)
+		against := merged.Without(kindTenant, name)
+		if merged.Registered(kindTenant, name) {
+			// A registered claim wins over every later one.
+			against = merged.Before(kindTenant, name)
+		}
+		namespaceViolations(&resp.Diagnostics, "tenant", name, against.CheckTenant(t, registryTopic, false), false)
+	})
 }
 
-// warnUnbounded warns when nothing on the cluster bounds a new tenant's
-// traffic. It is a warning, not an error: the quota that bounds a tenant is
-// normally planned in the same run, and Terraform plans each resource
-// without seeing the others. The capacity data source and every quota plan
-// keep reporting the tenant until a quota covers it.
-func (r *tenantResource) warnUnbounded(ctx context.Context, t tenancy.Tenant, diags *diag.Diagnostics) {
-	user := username(t.Principal)
-	if user == "" {
+// planUnchanged plans a tenant whose configuration matches its state from
+// its state and the inputs its last refresh kept, with no request: its ACL
+// bindings are the ones those inputs call for, unless its virtual cluster
+// is changed by this same plan, whose shared topics then apply.
+func (r *tenantResource) planUnchanged(ctx context.Context, plan *tenantModel, inputs tenantInputs) {
+	t := tenantFromState(*plan)
+	shared := inputs.SharedTopics
+	var (
+		vc      tenancy.VirtualCluster
+		planned bool
+		unknown bool
+	)
+	r.data.ledger.View(func(v tenancy.LedgerView) {
+		vc, planned = v.Namespaces.VirtualClusters[t.VirtualCluster]
+		unknown = v.Unknown[tenancy.ClaimKey(kindVirtualCluster, t.VirtualCluster)]
+	})
+	switch {
+	case t.VirtualCluster != "" && unknown:
+		plan.ACLBindings = types.ListUnknown(aclBindingType)
+		plan.ClientProperties = types.MapUnknown(types.StringType)
 		return
+	case t.VirtualCluster != "" && planned:
+		shared = vc.SharedTopics
+		plan.ClientProperties = r.clientProperties(*plan, vc)
 	}
-	in, err := r.data.capacityInputs(ctx, false)
-	if err != nil {
-		clusterError(diags, "read the quotas on the cluster", err)
-		return
-	}
-	report := tenancy.Allocate(in.capacity, in.quotas, append(in.principals, user))
-	var keys []string
-	for _, key := range tenancy.CapacityKeys {
-		k := report.Keys[key]
-		for _, u := range k.Unbounded {
-			if k.Checked && u.Principal == user {
-				keys = append(keys, string(key))
-			}
-		}
-	}
-	if len(keys) > 0 {
-		tenantUnbounded(diags, t.Name, user, keys)
-	}
+	plan.ACLBindings = aclList(ctx, tenantACLs(t, shared, inputs.ClusterIdempotentWrite))
 }
 
-// keepSatisfiedBindings reports whether the recorded bindings, though
-// different from the expected ones, need no change because the cluster
-// already holds every expected binding. That happens when the tenant's
-// virtual cluster changed its shared topics in the last apply and granted
-// them itself: the tenant's state catches up on its next refresh, and a plan
-// without refresh must not show a change that would do nothing.
-func (r *tenantResource) keepSatisfiedBindings(ctx context.Context, principal string, want []kafka.ACL, recorded types.List) (bool, error) {
-	if recorded.IsNull() || recorded.IsUnknown() || slices.Equal(aclsFromList(ctx, recorded), want) {
-		return false, nil
+// claimUnchanged reports whether a tenant's claim (principal, prefixes,
+// virtual cluster) is what its state records.
+func claimUnchanged(t tenancy.Tenant, state tenantModel) bool {
+	return t.Principal == state.Principal.ValueString() && t.VirtualCluster == state.VirtualCluster.ValueString() &&
+		t.Prefixes[tenancy.TopicNames] == state.TopicPrefix.ValueString() &&
+		t.Prefixes[tenancy.GroupNames] == state.GroupPrefix.ValueString() &&
+		t.Prefixes[tenancy.TransactionalIDNames] == state.TransactionalIDPrefix.ValueString()
+}
+
+// budgetsEqual reports whether the planned budgets are the state's.
+func budgetsEqual(plan, state tenantModel) bool {
+	if plan.Budgets == nil || state.Budgets == nil {
+		return plan.Budgets == nil && state.Budgets == nil
 	}
-	live, err := r.data.client.DescribeACLs(ctx, principal)
-	if err != nil {
-		return false, err
-	}
-	return len(missing(want, live)) == 0, nil
+	return *plan.Budgets == *state.Budgets
 }
 
 func prefixesKnown(m tenantModel) bool {
@@ -189,6 +212,7 @@ func (r *tenantResource) state(ctx context.Context, t tenancy.Tenant, vc tenancy
 		ID:                    types.StringValue(t.Name),
 		Name:                  types.StringValue(t.Name),
 		Principal:             types.StringValue(t.Principal),
+		Registered:            types.BoolValue(true),
 		TopicPrefix:           types.StringValue(t.Prefixes[tenancy.TopicNames]),
 		TransactionalIDPrefix: types.StringValue(t.Prefixes[tenancy.TransactionalIDNames]),
 		Username:              types.StringValue(username(t.Principal)),

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -50,6 +51,7 @@ type tenantModel struct {
 	ID                    types.String            `tfsdk:"id"`
 	Name                  types.String            `tfsdk:"name"`
 	Principal             types.String            `tfsdk:"principal"`
+	Registered            types.Bool              `tfsdk:"registered"`
 	TopicPrefix           types.String            `tfsdk:"topic_prefix"`
 	TransactionalIDPrefix types.String            `tfsdk:"transactional_id_prefix"`
 	Username              types.String            `tfsdk:"username"`
@@ -194,6 +196,7 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Validators:    []validator.String{validators.Principal()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
+			"registered":              registeredAttribute("tenant"),
 			"topic_prefix":            prefixAttr("topic"),
 			"transactional_id_prefix": prefixAttr("transactional id"),
 			"username": schema.StringAttribute{
@@ -223,36 +226,63 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ns, _, err := r.data.loadNamespaces(ctx, true)
+	ns, err := r.data.namespaces(ctx, true)
 	if err != nil {
 		clusterError(&resp.Diagnostics, "read the registry", err)
 		return
 	}
 	t, vc := tenantSpec(plan, ns)
-	registryTopic := r.data.client.RegistryTopic()
-	if violations := ns.CheckTenant(t, registryTopic, true); len(violations) > 0 {
-		namespaceViolations(&resp.Diagnostics, "tenant", t.Name, violations, true)
+	if !r.register(ctx, t, ns, nil, &resp.Diagnostics) {
 		return
 	}
-	violations, err := r.data.claim(ctx, kindTenant, t.Name, t, nil, func(earlier tenancy.Namespaces) []tenancy.Violation {
-		return earlier.CheckTenant(t, registryTopic, true)
-	})
-	if err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("register tenant %q", t.Name), err)
-		return
-	}
-	if len(violations) > 0 {
-		namespaceViolations(&resp.Diagnostics, "tenant", t.Name, violations, true)
-		return
-	}
-
 	state, err := r.grant(ctx, plan, config, t, vc)
 	// Even on failure, record what exists: the tenant is registered, so the
 	// next apply must find it in state to repair or replace it.
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	if err != nil {
 		clusterError(&resp.Diagnostics, fmt.Sprintf("set up tenant %q", t.Name), err)
+		return
 	}
+	r.keepInputs(ctx, vc, resp.Private, &resp.Diagnostics)
+}
+
+// keepInputs records in private state the cluster facts the tenant's next
+// plans need when its configuration does not change.
+func (r *tenantResource) keepInputs(ctx context.Context, vc tenancy.VirtualCluster, p privateSetter, diags *diag.Diagnostics) {
+	snap, err := r.data.snapshot(ctx)
+	if err != nil {
+		clusterError(diags, "read the cluster", err)
+		return
+	}
+	setPrivate(ctx, p, privateTenantInputs, tenantInputs{SharedTopics: vc.SharedTopics, ClusterIdempotentWrite: !snap.IdempotentWriteByTopic()}, diags)
+}
+
+// register checks the tenant against the registry as it is now (ns, read
+// afresh), writes its record and verifies that no conflicting claim was
+// registered before it at the same moment. previous is its record before,
+// or nil.
+func (r *tenantResource) register(ctx context.Context, t tenancy.Tenant, ns tenancy.Namespaces, previous any, diags *diag.Diagnostics) bool {
+	registryTopic := r.data.client.RegistryTopic()
+	against := ns.Without(kindTenant, t.Name)
+	if ns.Registered(kindTenant, t.Name) {
+		against = ns.Before(kindTenant, t.Name)
+	}
+	if violations := against.CheckTenant(t, registryTopic, true); len(violations) > 0 {
+		namespaceViolations(diags, "tenant", t.Name, violations, true)
+		return false
+	}
+	violations, err := r.data.claim(ctx, kindTenant, t.Name, t, previous, func(earlier tenancy.Namespaces) []tenancy.Violation {
+		return earlier.CheckTenant(t, registryTopic, true)
+	})
+	if err != nil {
+		clusterError(diags, fmt.Sprintf("register tenant %q", t.Name), err)
+		return false
+	}
+	if len(violations) > 0 {
+		namespaceViolations(diags, "tenant", t.Name, violations, true)
+		return false
+	}
+	return true
 }
 
 // grant creates the credential and ACLs of a registered tenant and returns
@@ -283,11 +313,11 @@ func (r *tenantResource) grant(ctx context.Context, plan, config tenantModel, t 
 }
 
 func (r *tenantResource) expectedACLs(ctx context.Context, t tenancy.Tenant, vc tenancy.VirtualCluster) ([]kafka.ACL, error) {
-	idempotent, err := r.data.needsClusterIdempotentWrite(ctx)
+	snap, err := r.data.snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return tenantACLs(t, vc.SharedTopics, idempotent), nil
+	return tenantACLs(t, vc.SharedTopics, !snap.IdempotentWriteByTopic()), nil
 }
 
 func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -297,79 +327,116 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	name := state.Name.ValueString()
-	ns, _, err := r.data.loadNamespaces(ctx, false)
+	view, err := r.data.registryView(ctx, false)
 	if err != nil {
 		clusterError(&resp.Diagnostics, "read the registry", err)
 		return
 	}
-	t, ok := ns.Tenants[name]
+	r.data.warnSkippedRecords(view, &resp.Diagnostics)
+	snap, err := r.data.snapshot(ctx)
+	if err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("read tenant %q", name), err)
+		return
+	}
+	registered := true
+	t, ok := view.ns.Tenants[name]
 	if !ok {
-		removedOutsideTerraform(&resp.Diagnostics, "Tenant", name)
-		resp.State.RemoveResource(ctx)
-		return
+		if _, unreadable := view.skipped[tenancy.ClaimKey(kindTenant, name)]; unreadable {
+			// Warned above; state stands until the record is readable.
+			return
+		}
+		t = tenantFromState(state)
+		if !tenantExists(snap, t) {
+			removedOutsideTerraform(&resp.Diagnostics, "Tenant", name)
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		recordMissing(&resp.Diagnostics, "tenant", name, r.data.client.RegistryTopic())
+		registered = false
 	}
-	vc := ns.VirtualClusters[t.VirtualCluster]
-	want, err := r.expectedACLs(ctx, t, vc)
-	if err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("read the ACLs of tenant %q", name), err)
-		return
-	}
-	live, err := r.data.client.DescribeACLs(ctx, t.Principal)
-	if err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("read the ACLs of tenant %q", name), err)
-		return
-	}
+	vc := view.ns.VirtualClusters[t.VirtualCluster]
+	want := tenantACLs(t, vc.SharedTopics, !snap.IdempotentWriteByTopic())
+	live := snap.ACLs(t.Principal)
 	imported, diags := req.Private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
-	creds, err := r.readCredentials(ctx, t, state.Credentials, imported != nil)
-	if err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("read the credential of tenant %q", name), err)
-		return
-	}
+	creds := readCredentials(snap, t, state.Credentials, imported != nil)
 	forceDestroy := state.ForceDestroy
 	if forceDestroy.IsNull() {
 		forceDestroy = types.BoolValue(false)
 	}
+	for _, v := range intruders(view, kindTenant, name, func(later tenancy.Namespaces) []tenancy.Violation {
+		return later.CheckTenant(t, r.data.client.RegistryTopic(), false)
+	}) {
+		other := view.records[tenancy.ClaimKey(v.OtherKind, v.OtherName)]
+		claimIntruder(&resp.Diagnostics, "tenant", name, v, other, view.ns.Tenants[v.OtherName].Principal)
+	}
 	// Only the bindings the cluster still holds go to state, so a binding
 	// removed outside Terraform shows in the plan as one to restore.
-	resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, t, vc, creds, forceDestroy, present(want, live)))...)
+	next := r.state(ctx, t, vc, creds, forceDestroy, present(want, live))
+	next.Registered = types.BoolValue(registered)
+	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
+	setPrivate(ctx, resp.Private, privateTenantInputs, tenantInputs{SharedTopics: vc.SharedTopics, ClusterIdempotentWrite: !snap.IdempotentWriteByTopic()}, &resp.Diagnostics)
 }
 
-// readCredentials reports the credential as the cluster holds it. A
+// tenantFromState rebuilds a tenant's registry record from its state, to
+// register it again when the record is lost.
+func tenantFromState(m tenantModel) tenancy.Tenant {
+	t := tenancy.Tenant{
+		Name: m.Name.ValueString(), VirtualCluster: m.VirtualCluster.ValueString(), Principal: m.Principal.ValueString(),
+		Prefixes: map[tenancy.NameKind]string{
+			tenancy.TopicNames:           m.TopicPrefix.ValueString(),
+			tenancy.GroupNames:           m.GroupPrefix.ValueString(),
+			tenancy.TransactionalIDNames: m.TransactionalIDPrefix.ValueString(),
+		},
+	}
+	if b := m.Budgets; b != nil {
+		t.Budgets = tenancy.Budgets{MaxTopics: b.MaxTopics.ValueInt64(), MaxPartitions: b.MaxPartitions.ValueInt64(), MaxRetentionBytes: b.MaxRetentionBytes.ValueInt64()}
+	}
+	return t
+}
+
+// tenantExists reports whether Kafka still holds something of the tenant:
+// a credential of its user or a binding of its principal. A tenant with
+// neither and no record is gone.
+func tenantExists(snap *kafka.Snapshot, t tenancy.Tenant) bool {
+	if u := username(t.Principal); u != "" && len(snap.SCRAMCredentials(u)) > 0 {
+		return true
+	}
+	return t.Principal != "" && len(snap.ACLs(t.Principal)) > 0
+}
+
+// readCredentials reports the credential as the snapshot holds it. A
 // credential missing for the configured mechanism comes back with a null
 // password_wo_version, which the plan then shows as to be applied.
-func (r *tenantResource) readCredentials(ctx context.Context, t tenancy.Tenant, prior *tenantCredentialsModel, adopt bool) (*tenantCredentialsModel, error) {
+func readCredentials(snap *kafka.Snapshot, t tenancy.Tenant, prior *tenantCredentialsModel, adopt bool) *tenantCredentialsModel {
 	if prior == nil && !adopt {
-		return nil, nil
+		return nil
 	}
 	user := username(t.Principal)
 	if user == "" {
-		return prior, nil
+		return prior
 	}
-	live, err := r.data.client.DescribeSCRAM(ctx, user)
-	if err != nil && !errors.Is(err, kafka.ErrNotFound) {
-		return nil, err
-	}
+	live := snap.SCRAMCredentials(user)
 	if prior == nil {
 		// Import: adopt whatever credential exists; the password cannot be
 		// read back, so its version stays unknown to Terraform (null).
 		if len(live) == 0 {
-			return nil, nil
+			return nil
 		}
 		return &tenantCredentialsModel{Mechanism: types.StringValue(live[0].Mechanism), Iterations: types.Int64Value(int64(live[0].Iterations)),
-			PasswordWO: types.StringNull(), PasswordWOVersion: types.Int64Null()}, nil
+			PasswordWO: types.StringNull(), PasswordWOVersion: types.Int64Null()}
 	}
 	out := *prior
 	out.PasswordWO = types.StringNull()
 	for _, c := range live {
 		if c.Mechanism == prior.Mechanism.ValueString() {
 			out.Iterations = types.Int64Value(int64(c.Iterations))
-			return &out, nil
+			return &out
 		}
 	}
 	out.PasswordWOVersion = types.Int64Null()
-	return &out, nil
+	return &out
 }
 
 func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -380,14 +447,20 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ns, _, err := r.data.loadNamespaces(ctx, true)
+	ns, err := r.data.namespaces(ctx, true)
 	if err != nil {
 		clusterError(&resp.Diagnostics, "read the registry", err)
 		return
 	}
 	t, vc := tenantSpec(plan, ns)
-	if _, err := r.data.client.PutRecord(ctx, kindTenant, t.Name, t); err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("update tenant %q in the registry", t.Name), err)
+	if state.Registered.ValueBool() || state.Registered.IsNull() {
+		if _, err := r.data.client.PutRecord(ctx, kindTenant, t.Name, t); err != nil {
+			clusterError(&resp.Diagnostics, fmt.Sprintf("update tenant %q in the registry", t.Name), err)
+			return
+		}
+	} else if !r.register(ctx, t, ns, nil, &resp.Diagnostics) {
+		// The record was lost and another claim took its names meanwhile:
+		// nothing Kafka holds is touched, and state keeps saying so.
 		return
 	}
 	creds, err := r.updateCredentials(ctx, t, state.Credentials, plan.Credentials, config.Credentials)
@@ -411,6 +484,7 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, t, vc, creds, plan.ForceDestroy, want))...)
+	r.keepInputs(ctx, vc, resp.Private, &resp.Diagnostics)
 }
 
 // updateCredentials applies a credential change: a new password version, a
@@ -467,7 +541,7 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	// holds now: its virtual cluster may have shared topics with it since
 	// state was last refreshed.
 	grants := aclsFromList(ctx, state.ACLBindings)
-	if ns, _, err := r.data.loadNamespaces(ctx, true); err != nil {
+	if ns, err := r.data.namespaces(ctx, true); err != nil {
 		clusterError(&resp.Diagnostics, "read the registry", err)
 		return
 	} else if t, ok := ns.Tenants[name]; ok {

@@ -135,7 +135,7 @@ func (d *throttleStatusDataSource) Read(ctx context.Context, req datasource.Read
 		deferredChecksWarning(&resp.Diagnostics)
 		return
 	}
-	in, err := d.data.capacityInputs(ctx, true)
+	in, err := d.data.capacityInputs(ctx, false)
 	if err != nil {
 		clusterError(&resp.Diagnostics, "read the quotas and principals on the cluster", err)
 		return

@@ -1,65 +1,54 @@
 package provider
 
 import (
-	"context"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tenancy"
 )
 
-// replicaCache holds the cluster's partition replicas per topic, read once
-// per provider process: every topic of a plan is checked against the same
-// snapshot, which costs one Metadata request however many topics there are.
-type replicaCache struct {
-	once    sync.Once
-	topics  map[string]int
-	brokers int
-	err     error
-}
-
-func (d *providerData) topicReplicas(ctx context.Context) (map[string]int, int, error) {
-	d.replicas.once.Do(func() {
-		d.replicas.topics, d.replicas.err = d.client.TopicReplicas(ctx)
-		if d.replicas.err == nil {
-			var brokers []int32
-			brokers, d.replicas.err = d.client.Brokers(ctx)
-			d.replicas.brokers = len(brokers)
+// plannedReplicas returns every topic's partition replicas as the plan
+// leaves them: the snapshot's, with the plan's new, grown and destroyed
+// topics applied. A topic whose replication factor is left to the broker
+// counts the broker default, 3 capped at the broker count.
+func plannedReplicas(snap *kafka.Snapshot, view tenancy.LedgerView) map[string]int {
+	replicas := snap.TopicReplicas()
+	defaultRF := int64(min(3, len(snap.Brokers())))
+	for name, pt := range view.Topics {
+		if pt.Destroy {
+			delete(replicas, name)
+			continue
 		}
-	})
-	return d.replicas.topics, d.replicas.brokers, d.replicas.err
+		rf := pt.ReplicationFactor
+		if rf <= 0 {
+			rf = defaultRF
+		}
+		replicas[name] = int(pt.Partitions * rf)
+	}
+	return replicas
 }
 
 // checkPartitions checks the partition replicas a topic plan adds against
 // the declared partitions_per_broker and against the envelope of the
-// topic's virtual cluster. Shrinking or keeping the count is never refused.
-func (r *topicResource) checkPartitions(ctx context.Context, plan topicModel, state *topicModel, diags *diag.Diagnostics) {
-	if plan.Partitions.IsUnknown() {
-		return
-	}
-	replicas, brokers, err := r.data.topicReplicas(ctx)
-	if err != nil {
-		clusterError(diags, "count partition replicas", err)
-		return
-	}
-	rf := plan.ReplicationFactor.ValueInt64()
-	if plan.ReplicationFactor.IsNull() || plan.ReplicationFactor.IsUnknown() {
-		// Left to the broker default, which is 3 capped at the broker
-		// count unless the cluster configures otherwise.
+// topic's virtual cluster, counting the plan's other topics. Shrinking or
+// keeping the count is never refused. It reports whether a limit was
+// exceeded, which the plan's destroys might lift.
+func (r *topicResource) checkPartitions(snap *kafka.Snapshot, ns tenancy.Namespaces, view tenancy.LedgerView, entry tenancy.PlannedTopic, diags *diag.Diagnostics) bool {
+	replicas := plannedReplicas(snap, view)
+	brokers := len(snap.Brokers())
+	rf := entry.ReplicationFactor
+	if rf <= 0 {
 		rf = int64(min(3, brokers))
-		if state != nil {
-			rf = state.ReplicationFactor.ValueInt64()
-		}
 	}
-	// The cluster's replicas include this topic's current ones, if it
+	// The replicas counted include this topic's current ones, if it
 	// exists; the plan adds the difference.
-	name := plan.Name.ValueString()
-	added := int(plan.Partitions.ValueInt64()*rf) - replicas[name]
+	added := int(entry.Partitions*rf) - replicas[entry.Name]
 	if added <= 0 {
-		return
+		return false
 	}
+	exceeded := false
 	if r.data.capacityDeclared {
 		c := r.data.capacity
 		if c.BrokerCount == 0 {
@@ -71,43 +60,49 @@ func (r *topicResource) checkPartitions(ctx context.Context, plan topicModel, st
 		}
 		if _, err := tenancy.CheckPartitions(c, total, added); err != nil {
 			partitionsExceeded(diags, err)
+			exceeded = true
 		}
 	}
-	r.checkEnvelopePartitions(ctx, plan, replicas, brokers, added, diags)
+	return r.checkEnvelopePartitions(ns, entry, replicas, brokers, added, diags) || exceeded
 }
 
 // checkEnvelopePartitions checks the topic's virtual cluster envelope.
-func (r *topicResource) checkEnvelopePartitions(ctx context.Context, plan topicModel, replicas map[string]int, brokers, added int, diags *diag.Diagnostics) {
-	if plan.Tenant.IsNull() || plan.Tenant.IsUnknown() {
-		return
-	}
-	ns, _, err := r.data.loadNamespaces(ctx, false)
-	if err != nil {
-		clusterError(diags, "read the registry", err)
-		return
-	}
-	t, ok := ns.Tenants[plan.Tenant.ValueString()]
-	if !ok {
-		return
+func (r *topicResource) checkEnvelopePartitions(ns tenancy.Namespaces, entry tenancy.PlannedTopic, replicas map[string]int, brokers, added int, diags *diag.Diagnostics) bool {
+	t, ok := ns.Tenants[entry.Tenant]
+	if entry.Tenant == "" || !ok {
+		return false
 	}
 	vc, ok := ns.VirtualClusters[t.VirtualCluster]
 	if !ok || vc.Envelope == nil || vc.Envelope.Partitions == 0 {
-		return
+		return false
 	}
+	existing := replicasUnder(replicas, memberPrefixes(ns, vc.Name))
+	if _, err := tenancy.CheckEnvelopePartitions(vc.Name, *vc.Envelope, brokers, existing, added); err != nil {
+		partitionsExceeded(diags, err)
+		return true
+	}
+	return false
+}
+
+// memberPrefixes returns the topic prefixes of a virtual cluster's tenants.
+func memberPrefixes(ns tenancy.Namespaces, vc string) []string {
 	var prefixes []string
-	for _, member := range ns.TenantsOf(vc.Name) {
+	for _, member := range ns.TenantsOf(vc) {
 		prefixes = append(prefixes, member.Prefixes[tenancy.TopicNames])
 	}
-	existing := 0
+	return prefixes
+}
+
+// replicasUnder adds up the replicas of the topics under any of prefixes.
+func replicasUnder(replicas map[string]int, prefixes []string) int {
+	total := 0
 	for topic, n := range replicas {
 		for _, p := range prefixes {
 			if p != "" && strings.HasPrefix(topic, p) {
-				existing += n
+				total += n
 				break
 			}
 		}
 	}
-	if _, err := tenancy.CheckEnvelopePartitions(vc.Name, *vc.Envelope, brokers, existing, added); err != nil {
-		partitionsExceeded(diags, err)
-	}
+	return total
 }

@@ -13,14 +13,6 @@ import (
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
 )
 
-const requiredKafkatenant = `
-terraform {
-  required_providers {
-    kafkatenant = { source = "kafkatenant/kafkatenant" }
-  }
-}
-`
-
 func topicWithConfig(name, config string) string {
 	return fmt.Sprintf(`
 resource "kafkatenant_topic" "t" {
@@ -52,7 +44,7 @@ func TestAccTopic_vendorConfigConnected(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = admin.DeleteTopic(context.Background(), existing) })
-	ws := acctest.NewWorkspace(t, requiredKafkatenant+topicWithConfig(name, `
+	ws := acctest.NewWorkspace(t, requiredProviders+topicWithConfig(name, `
     "confluent.placement.constraints" = "{\"version\":1,\"replicas\":[{\"count\":1}]}"
     "retention.ms"                    = "3600000"
 `))
@@ -84,7 +76,7 @@ func TestAccTopic_vendorConfigOffline(t *testing.T) {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skipf("acceptance test: set %s=1", resource.EnvTfAcc)
 	}
-	offline := requiredKafkatenant + `
+	offline := requiredProviders + `
 resource "terraform_data" "brokers" {
   input = "127.0.0.1:9"
 }

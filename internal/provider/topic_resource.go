@@ -18,6 +18,7 @@ import (
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/planmodifiers"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tenancy"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/topicconfig"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/validators"
 )
@@ -136,12 +137,16 @@ func (r *topicResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	tflog.Debug(ctx, "creating topic", map[string]any{"topic": spec.Name, "partitions": spec.Partitions, "replication_factor": spec.ReplicationFactor})
 
+	if why := tenancy.InternalTopic(spec.Name, r.data.client.RegistryTopic()); why != "" {
+		internalTopicRefused(&resp.Diagnostics, spec.Name, why)
+		return
+	}
 	if tenant := plan.Tenant.ValueString(); tenant != "" {
 		// Topics of one tenant are created in parallel; their budget checks
 		// must see each other.
 		defer r.data.lockTenant(tenant)()
 	}
-	if !r.checkTenancy(ctx, plan, true, &resp.Diagnostics) {
+	if !r.checkTenancyApplying(ctx, plan, &resp.Diagnostics) {
 		return
 	}
 	d, err := r.data.client.CreateTopic(ctx, spec)
@@ -179,14 +184,19 @@ func (r *topicResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	name := state.Name.ValueString()
-	d, err := r.data.client.DescribeTopic(ctx, name)
-	if errors.Is(err, kafka.ErrNotFound) {
-		removedOutsideTerraform(&resp.Diagnostics, "Topic", name)
-		resp.State.RemoveResource(ctx)
-		return
-	}
+	snap, err := r.data.snapshot(ctx)
 	if err != nil {
 		clusterError(&resp.Diagnostics, fmt.Sprintf("read topic %q", name), err)
+		return
+	}
+	d, found, err := snap.Topic(ctx, name)
+	if err != nil {
+		clusterError(&resp.Diagnostics, fmt.Sprintf("read topic %q", name), err)
+		return
+	}
+	if !found {
+		removedOutsideTerraform(&resp.Diagnostics, "Topic", name)
+		resp.State.RemoveResource(ctx)
 		return
 	}
 	if was := state.TopicID.ValueString(); was != "" && d.ID != "" && was != d.ID {
@@ -197,7 +207,12 @@ func (r *topicResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	next := topicState(ctx, d, state.Config, imported != nil)
 	next.Tenant = state.Tenant
 	if imported != nil {
-		next.Tenant = r.owningTenant(ctx, d.Name)
+		ns, err := r.data.namespaces(ctx, false)
+		if err != nil {
+			clusterError(&resp.Diagnostics, "read the registry", err)
+			return
+		}
+		next.Tenant = owningTenant(ns, d.Name)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
@@ -215,7 +230,7 @@ func (r *topicResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		if tenant := plan.Tenant.ValueString(); tenant != "" {
 			defer r.data.lockTenant(tenant)()
 		}
-		if !r.checkTenancy(ctx, plan, true, &resp.Diagnostics) {
+		if !r.checkTenancyApplying(ctx, plan, &resp.Diagnostics) {
 			return
 		}
 	}
@@ -271,6 +286,10 @@ func (r *topicResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 		return
 	}
 	name := state.Name.ValueString()
+	if why := tenancy.InternalTopic(name, r.data.client.RegistryTopic()); why != "" {
+		internalTopicRefused(&resp.Diagnostics, name, why)
+		return
+	}
 	err := r.data.client.DeleteTopic(ctx, name)
 	if err != nil && !errors.Is(err, kafka.ErrNotFound) {
 		clusterError(&resp.Diagnostics, fmt.Sprintf("delete topic %q", name), err)
@@ -283,6 +302,10 @@ func (r *topicResource) ImportState(ctx context.Context, req resource.ImportStat
 			fmt.Sprintf("The import ID %q is not a topic name: %s. Import a topic by its name, for example `terraform import kafkatenant_topic.orders orders`.", req.ID, problem))
 		return
 	}
+	if why := tenancy.InternalTopic(req.ID, r.registryTopic()); why != "" {
+		internalTopicRefused(&resp.Diagnostics, req.ID, why)
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	// Read tracks every config set on an imported topic, since the prior
@@ -291,7 +314,16 @@ func (r *topicResource) ImportState(ctx context.Context, req resource.ImportStat
 }
 
 func (r *topicResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
 	if req.Plan.Raw.IsNull() {
+		// A destroyed topic no longer counts against its tenant's budgets
+		// or the partition capacity for the rest of the plan.
+		var name types.String
+		if !req.State.Raw.IsNull() && !req.State.GetAttribute(ctx, path.Root("name"), &name).HasError() {
+			r.data.ledger.RecordTopic(tenancy.PlannedTopic{Name: name.ValueString(), Destroy: true}, nil)
+		}
 		return
 	}
 	var plan topicModel
@@ -301,8 +333,12 @@ func (r *topicResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 	if !plan.Name.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.Name)...)
+		if why := tenancy.InternalTopic(plan.Name.ValueString(), r.registryTopic()); why != "" && !r.data.destroying {
+			internalTopicRefused(&resp.Diagnostics, plan.Name.ValueString(), why)
+			return
+		}
 	}
-	if r.data == nil {
+	if r.data.destroying {
 		return
 	}
 	if !r.data.canReachCluster() {
@@ -311,42 +347,46 @@ func (r *topicResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		return
 	}
 	creating := req.State.Raw.IsNull()
-	if creating && !plan.Name.IsUnknown() {
-		_, err := r.data.client.DescribeTopic(ctx, plan.Name.ValueString())
-		switch {
-		case err == nil:
-			topicExistsError(&resp.Diagnostics, plan.Name.ValueString())
-			return
-		case !errors.Is(err, kafka.ErrNotFound):
-			clusterError(&resp.Diagnostics, fmt.Sprintf("check whether topic %q exists", plan.Name.ValueString()), err)
-			return
-		}
+	if !creating && req.Plan.Raw.Equal(req.State.Raw) {
+		// Unchanged: nothing to check, and no request.
+		return
 	}
-	var state topicModel
+	snap, err := r.data.snapshot(ctx)
+	if err != nil {
+		clusterError(&resp.Diagnostics, "read the cluster", err)
+		return
+	}
+	if creating && !plan.Name.IsUnknown() && snap.HasTopic(plan.Name.ValueString()) {
+		topicExistsError(&resp.Diagnostics, plan.Name.ValueString())
+		return
+	}
+	var state *topicModel
 	if !creating {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		state = &topicModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
 	if creating || !plan.Config.Equal(state.Config) {
 		r.checkConfigKeys(ctx, plan.Config, true, &resp.Diagnostics)
 	}
-	if creating || tenancyChanged(ctx, state, plan) {
-		r.checkTenancy(ctx, plan, false, &resp.Diagnostics)
-	}
-	if creating {
-		r.checkPartitions(ctx, plan, nil, &resp.Diagnostics)
-	} else if !plan.Partitions.Equal(state.Partitions) || !plan.ReplicationFactor.Equal(state.ReplicationFactor) {
-		r.checkPartitions(ctx, plan, &state, &resp.Diagnostics)
+	if !plan.Name.IsUnknown() && !plan.Tenant.IsUnknown() {
+		checkTenancy := creating || tenancyChanged(ctx, *state, plan)
+		checkPartitions := creating || !plan.Partitions.Equal(state.Partitions) || !plan.ReplicationFactor.Equal(state.ReplicationFactor)
+		r.planTopic(ctx, plan, state, checkTenancy, checkPartitions, &resp.Diagnostics)
 	}
 	if rf := plan.ReplicationFactor; !rf.IsNull() && !rf.IsUnknown() {
 		if creating || !rf.Equal(state.ReplicationFactor) {
-			brokers, err := r.data.client.Brokers(ctx)
-			if err != nil {
-				clusterError(&resp.Diagnostics, "count the live brokers", err)
-				return
-			}
-			if int(rf.ValueInt64()) > len(brokers) {
-				replicationFactorError(&resp.Diagnostics, rf.ValueInt64(), len(brokers))
+			if brokers := len(snap.Brokers()); int(rf.ValueInt64()) > brokers {
+				replicationFactorError(&resp.Diagnostics, rf.ValueInt64(), brokers)
 			}
 		}
 	}
+}
+
+// registryTopic is the registry topic of the provider configuration,
+// known without connecting.
+func (r *topicResource) registryTopic() string {
+	if r.data == nil || r.data.connection.RegistryTopic == "" {
+		return kafka.DefaultRegistryTopic
+	}
+	return r.data.connection.RegistryTopic
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -68,36 +67,29 @@ func envelopeState(e *tenancy.Envelope) *envelopeModel {
 }
 
 // checkEnvelope checks a virtual cluster's envelope two ways: together
-// with every other virtual cluster's, against the declared capacity; and
-// against the quotas and partitions its own tenants already hold.
-func (r *virtualClusterResource) checkEnvelope(ctx context.Context, vc tenancy.VirtualCluster, ns tenancy.Namespaces, applying bool, diags *diag.Diagnostics) bool {
+// with every other virtual cluster's in in.ns, against the declared
+// capacity; and against the quotas and partitions its own tenants already
+// hold. replicas and brokers are the cluster's partition replicas per
+// topic and broker count.
+func (d *providerData) checkEnvelope(in capacityInputs, vc tenancy.VirtualCluster, replicas map[string]int, brokers int, stage checkStage, diags *diag.Diagnostics) bool {
 	if vc.Envelope == nil {
 		return true
 	}
 	ok := true
-	if r.data.capacityDeclared {
-		in, err := r.data.capacityInputs(ctx, applying)
-		if err != nil {
-			clusterError(diags, "read the quotas and principals on the cluster", err)
-			return false
-		}
+	if d.capacityDeclared {
 		var others []tenancy.NamedEnvelope
-		for _, other := range ns.VirtualClusters {
+		for _, other := range in.ns.VirtualClusters {
 			if other.Name != vc.Name && other.Envelope != nil {
 				others = append(others, tenancy.NamedEnvelope{VirtualCluster: other.Name, Envelope: *other.Envelope})
 			}
 		}
 		report := tenancy.CheckEnvelopes(in.capacity, others, &tenancy.NamedEnvelope{VirtualCluster: vc.Name, Envelope: *vc.Envelope})
 		for _, v := range report.Violations() {
-			envelopeExceedsCapacity(diags, v, applying)
+			envelopeExceedsCapacity(diags, v, stage != planning)
 			ok = false
 		}
 	}
-	allocated, _, err := r.data.envelopeAllocation(ctx, vc)
-	if err != nil {
-		clusterError(diags, "count what the tenants of virtual cluster "+vc.Name+" hold", err)
-		return false
-	}
+	allocated, _ := envelopeAllocation(in, vc, replicas, brokers)
 	for dim, held := range allocated {
 		if limit := envelopeValue(*vc.Envelope, dim); limit > 0 && held > limit {
 			envelopeBelowAllocation(diags, vc.Name, dim, limit, held)
@@ -107,23 +99,42 @@ func (r *virtualClusterResource) checkEnvelope(ctx context.Context, vc tenancy.V
 	return ok
 }
 
+// checkEnvelopeApplying is checkEnvelope against the cluster read afresh,
+// while applying.
+func (r *virtualClusterResource) checkEnvelopeApplying(ctx context.Context, vc tenancy.VirtualCluster, diags *diag.Diagnostics) bool {
+	if vc.Envelope == nil {
+		return true
+	}
+	in, err := r.data.capacityInputs(ctx, true)
+	if err != nil {
+		clusterError(diags, "read the quotas and principals on the cluster", err)
+		return false
+	}
+	replicas, err := r.data.client.TopicReplicas(ctx)
+	if err != nil {
+		clusterError(diags, "count partition replicas", err)
+		return false
+	}
+	snap, err := r.data.snapshot(ctx)
+	if err != nil {
+		clusterError(diags, "read the cluster", err)
+		return false
+	}
+	return r.data.checkEnvelope(in, vc, replicas, len(snap.Brokers()), applying, diags)
+}
+
 // envelopeAllocation returns, per declared envelope dimension, what the
 // virtual cluster's tenants hold per broker and what is left.
-func (d *providerData) envelopeAllocation(ctx context.Context, vc tenancy.VirtualCluster) (map[string]float64, map[string]float64, error) {
+func envelopeAllocation(in capacityInputs, vc tenancy.VirtualCluster, replicas map[string]int, brokers int) (map[string]float64, map[string]float64) {
 	allocated, free := map[string]float64{}, map[string]float64{}
 	if vc.Envelope == nil {
-		return allocated, free, nil
+		return allocated, free
 	}
-	in, err := d.capacityInputs(ctx, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	var members, prefixes []string
+	var members []string
 	for _, t := range in.ns.TenantsOf(vc.Name) {
 		if u := username(t.Principal); u != "" {
 			members = append(members, u)
 		}
-		prefixes = append(prefixes, t.Prefixes[tenancy.TopicNames])
 	}
 	report := tenancy.CheckEnvelope(vc.Name, *vc.Envelope, members, in.quotas, nil)
 	for key, k := range report.Keys {
@@ -132,27 +143,10 @@ func (d *providerData) envelopeAllocation(ctx context.Context, vc tenancy.Virtua
 		}
 	}
 	if vc.Envelope.Partitions > 0 {
-		replicas, err := d.client.TopicReplicas(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		brokers, err := d.client.Brokers(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		total := 0
-		for topic, n := range replicas {
-			for _, p := range prefixes {
-				if p != "" && strings.HasPrefix(topic, p) {
-					total += n
-					break
-				}
-			}
-		}
-		perBroker := float64(total) / float64(max(1, len(brokers)))
+		perBroker := float64(replicasUnder(replicas, memberPrefixes(in.ns, vc.Name))) / float64(max(1, brokers))
 		allocated["partitions"], free["partitions"] = perBroker, float64(vc.Envelope.Partitions)-perBroker
 	}
-	return allocated, free, nil
+	return allocated, free
 }
 
 func envelopeValue(e tenancy.Envelope, dimension string) float64 {

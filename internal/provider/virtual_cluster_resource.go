@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -47,6 +46,7 @@ type virtualClusterModel struct {
 	ID               types.String   `tfsdk:"id"`
 	Name             types.String   `tfsdk:"name"`
 	Prefix           types.String   `tfsdk:"prefix"`
+	Registered       types.Bool     `tfsdk:"registered"`
 	SharedTopics     types.Set      `tfsdk:"shared_topics"`
 }
 
@@ -107,6 +107,7 @@ func (r *virtualClusterResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Validators:    []validator.String{validators.TopicName()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
+			"registered": registeredAttribute("virtual cluster"),
 			"shared_topics": schema.SetAttribute{
 				MarkdownDescription: "Existing topics outside the prefix that every tenant of this virtual cluster may read (READ and DESCRIBE, literal), " +
 					"the way gateway products map one topic into several virtual clusters. Tenants cannot write them.",
@@ -129,30 +130,32 @@ func (r *virtualClusterResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	vc := virtualClusterSpec(ctx, plan)
-	if !r.sharedTopicsExist(ctx, vc.SharedTopics, true, &resp.Diagnostics) {
+	if !r.sharedTopicsExist(ctx, vc.SharedTopics, &resp.Diagnostics) {
 		return
 	}
-	ns, _, err := r.data.loadNamespaces(ctx, true)
-	if err != nil {
-		clusterError(&resp.Diagnostics, "read the registry", err)
-		return
-	}
-	if !r.checkEnvelope(ctx, vc, ns, true, &resp.Diagnostics) {
-		return
-	}
-	registryTopic := r.data.client.RegistryTopic()
-	violations, err := r.data.claim(ctx, kindVirtualCluster, vc.Name, vc, nil, func(ns tenancy.Namespaces) []tenancy.Violation {
-		return ns.CheckVirtualCluster(vc, registryTopic)
-	})
-	if err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("register virtual cluster %q", vc.Name), err)
-		return
-	}
-	if len(violations) > 0 {
-		namespaceViolations(&resp.Diagnostics, "virtual cluster", vc.Name, violations, true)
+	if !r.checkEnvelopeApplying(ctx, vc, &resp.Diagnostics) || !r.register(ctx, vc, nil, &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, vc))...)
+}
+
+// register writes the virtual cluster's record and verifies that no
+// conflicting claim was registered before it at the same moment. previous
+// is its record before, or nil.
+func (r *virtualClusterResource) register(ctx context.Context, vc tenancy.VirtualCluster, previous any, diags *diag.Diagnostics) bool {
+	registryTopic := r.data.client.RegistryTopic()
+	violations, err := r.data.claim(ctx, kindVirtualCluster, vc.Name, vc, previous, func(ns tenancy.Namespaces) []tenancy.Violation {
+		return ns.CheckVirtualCluster(vc, registryTopic)
+	})
+	if err != nil {
+		clusterError(diags, fmt.Sprintf("register virtual cluster %q", vc.Name), err)
+		return false
+	}
+	if len(violations) > 0 {
+		namespaceViolations(diags, "virtual cluster", vc.Name, violations, true)
+		return false
+	}
+	return true
 }
 
 func (r *virtualClusterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -162,16 +165,32 @@ func (r *virtualClusterResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	name := state.Name.ValueString()
-	ns, _, err := r.data.loadNamespaces(ctx, false)
+	view, err := r.data.registryView(ctx, false)
 	if err != nil {
 		clusterError(&resp.Diagnostics, "read the registry", err)
 		return
 	}
-	vc, ok := ns.VirtualClusters[name]
+	r.data.warnSkippedRecords(view, &resp.Diagnostics)
+	vc, ok := view.ns.VirtualClusters[name]
 	if !ok {
-		removedOutsideTerraform(&resp.Diagnostics, "Virtual Cluster", name)
-		resp.State.RemoveResource(ctx)
+		if _, unreadable := view.skipped[tenancy.ClaimKey(kindVirtualCluster, name)]; unreadable {
+			// Warned above; state stands until the record is readable.
+			return
+		}
+		// A virtual cluster is nothing but its record: a lost record is
+		// written again from state, never recreated by replacement.
+		recordMissing(&resp.Diagnostics, "virtual cluster", name, r.data.client.RegistryTopic())
+		next := r.state(ctx, virtualClusterSpec(ctx, state))
+		next.Registered = types.BoolValue(false)
+		resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 		return
+	}
+	registryTopic := r.data.client.RegistryTopic()
+	for _, v := range intruders(view, kindVirtualCluster, name, func(later tenancy.Namespaces) []tenancy.Violation {
+		return later.CheckVirtualCluster(vc, registryTopic)
+	}) {
+		other := view.records[tenancy.ClaimKey(v.OtherKind, v.OtherName)]
+		claimIntruder(&resp.Diagnostics, "virtual cluster", name, v, other, view.ns.Tenants[v.OtherName].Principal)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, vc))...)
 }
@@ -184,21 +203,18 @@ func (r *virtualClusterResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	before, after := virtualClusterSpec(ctx, state), virtualClusterSpec(ctx, plan)
-	if !r.sharedTopicsExist(ctx, after.SharedTopics, true, &resp.Diagnostics) {
+	if !r.sharedTopicsExist(ctx, after.SharedTopics, &resp.Diagnostics) {
 		return
 	}
-	if !before.Envelope.Equal(after.Envelope) {
-		ns, _, err := r.data.loadNamespaces(ctx, true)
-		if err != nil {
-			clusterError(&resp.Diagnostics, "read the registry", err)
-			return
-		}
-		if !r.checkEnvelope(ctx, after, ns, true, &resp.Diagnostics) {
-			return
-		}
+	if !before.Envelope.Equal(after.Envelope) && !r.checkEnvelopeApplying(ctx, after, &resp.Diagnostics) {
+		return
 	}
-	if _, err := r.data.client.PutRecord(ctx, kindVirtualCluster, after.Name, after); err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("update virtual cluster %q in the registry", after.Name), err)
+	if state.Registered.ValueBool() || state.Registered.IsNull() {
+		if _, err := r.data.client.PutRecord(ctx, kindVirtualCluster, after.Name, after); err != nil {
+			clusterError(&resp.Diagnostics, fmt.Sprintf("update virtual cluster %q in the registry", after.Name), err)
+			return
+		}
+	} else if !r.register(ctx, after, nil, &resp.Diagnostics) {
 		return
 	}
 	// The record is written first: if granting fails, the next apply sees
@@ -216,7 +232,7 @@ func (r *virtualClusterResource) regrantSharedTopics(ctx context.Context, before
 	if len(added) == 0 && len(removed) == 0 {
 		return nil
 	}
-	ns, _, err := r.data.loadNamespaces(ctx, true)
+	ns, err := r.data.namespaces(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -240,7 +256,7 @@ func (r *virtualClusterResource) Delete(ctx context.Context, req resource.Delete
 	name := state.Name.ValueString()
 	// Checked at apply, not plan: when a whole configuration is destroyed,
 	// its tenants go first and are gone by now.
-	ns, _, err := r.data.loadNamespaces(ctx, true)
+	ns, err := r.data.namespaces(ctx, true)
 	if err != nil {
 		clusterError(&resp.Diagnostics, "read the registry", err)
 		return
@@ -257,81 +273,6 @@ func (r *virtualClusterResource) Delete(ctx context.Context, req resource.Delete
 func (r *virtualClusterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-}
-
-func (r *virtualClusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan virtualClusterModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.Name.IsUnknown() {
-		return
-	}
-	if plan.Prefix.IsUnknown() {
-		var config virtualClusterModel
-		resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-		if config.Prefix.IsNull() {
-			plan.Prefix = types.StringValue(tenancy.DefaultPrefix("", plan.Name.ValueString()))
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("prefix"), plan.Prefix)...)
-		}
-	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.Name)...)
-	if r.data == nil {
-		return
-	}
-	if !plan.BootstrapServers.IsUnknown() {
-		props := clientProperties(r.data.connection, listOfStrings(ctx, plan.BootstrapServers), r.data.connectionMechanism())
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("client_properties"), props)...)
-	}
-	if !r.data.canReachCluster() {
-		deferredChecksWarning(&resp.Diagnostics)
-		return
-	}
-	if plan.Prefix.IsUnknown() || plan.SharedTopics.IsUnknown() {
-		return
-	}
-	vc := virtualClusterSpec(ctx, plan)
-	ns, _, err := r.data.loadNamespaces(ctx, false)
-	if err != nil {
-		clusterError(&resp.Diagnostics, "read the registry", err)
-		return
-	}
-	violations := without(ns, kindVirtualCluster, vc.Name).CheckVirtualCluster(vc, r.data.client.RegistryTopic())
-	namespaceViolations(&resp.Diagnostics, "virtual cluster", vc.Name, violations, false)
-	if len(violations) == 0 {
-		r.sharedTopicsExist(ctx, vc.SharedTopics, false, &resp.Diagnostics)
-	}
-	r.checkEnvelope(ctx, vc, ns, false, &resp.Diagnostics)
-	// Allocation is refreshed by Read; the plan keeps what state has.
-	if !req.State.Raw.IsNull() {
-		var state virtualClusterModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if vc.Envelope.Equal(state.Capacity.envelope()) {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("allocated"), state.Allocated)...)
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("free"), state.Free)...)
-		}
-	}
-}
-
-// sharedTopicsExist reports shared topics missing from the cluster: as
-// errors when applying, as warnings when planning, since a topic of the
-// same configuration is created before the virtual cluster that
-// references it.
-func (r *virtualClusterResource) sharedTopicsExist(ctx context.Context, topics []string, applying bool, diags *diag.Diagnostics) bool {
-	ok := true
-	for _, topic := range topics {
-		_, err := r.data.client.DescribeTopic(ctx, topic)
-		switch {
-		case errors.Is(err, kafka.ErrNotFound):
-			sharedTopicMissing(diags, topic, applying)
-			ok = false
-		case err != nil:
-			clusterError(diags, fmt.Sprintf("check shared topic %q", topic), err)
-			return false
-		}
-	}
-	return ok
 }
 
 // state builds the resource state from a registry record.
@@ -351,11 +292,14 @@ func (r *virtualClusterResource) state(ctx context.Context, vc tenancy.VirtualCl
 	}
 	m.ClientProperties = clientProperties(r.data.connection, vc.BootstrapServers, r.data.connectionMechanism())
 	m.Capacity = envelopeState(vc.Envelope)
+	m.Registered = types.BoolValue(true)
 	m.Allocated, m.Free = types.MapNull(types.Float64Type), types.MapNull(types.Float64Type)
 	if vc.Envelope != nil && r.data.canReachCluster() {
-		allocated, free, err := r.data.envelopeAllocation(ctx, vc)
-		if err == nil {
-			m.Allocated, m.Free = floatMapValue(allocated), floatMapValue(free)
+		if in, err := r.data.capacityInputs(ctx, false); err == nil {
+			if snap, err := r.data.snapshot(ctx); err == nil {
+				allocated, free := envelopeAllocation(in, vc, snap.TopicReplicas(), len(snap.Brokers()))
+				m.Allocated, m.Free = floatMapValue(allocated), floatMapValue(free)
+			}
 		}
 	}
 	return m

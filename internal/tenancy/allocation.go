@@ -361,3 +361,26 @@ func (idx quotaIndex) sorted() []Quota {
 	}
 	return out
 }
+
+// Excluding returns the report without the reasons that principals are
+// unbounded: principals that the plan being made creates, whose quotas may
+// come later in the same plan, so that their standing problem is not
+// reported while it is about to be solved.
+func (r Report) Excluding(principals map[string]bool) Report {
+	if len(principals) == 0 {
+		return r
+	}
+	out := r
+	out.Keys = make(map[QuotaKey]KeyAllocation, len(r.Keys))
+	for key, k := range r.Keys {
+		var kept []Unbounded
+		for _, u := range k.Unbounded {
+			if u.Principal == "" || !principals[u.Principal] {
+				kept = append(kept, u)
+			}
+		}
+		k.Unbounded = kept
+		out.Keys[key] = k
+	}
+	return out
+}

@@ -64,10 +64,118 @@ type Budgets struct {
 }
 
 // Namespaces is every virtual cluster and tenant known, from the registry,
-// whichever Terraform state created them.
+// whichever Terraform state created them, and from the plan being made.
 type Namespaces struct {
 	VirtualClusters map[string]VirtualCluster
 	Tenants         map[string]Tenant
+	// Order ranks the claims, keyed by ClaimKey: a registered object by
+	// the registry offset of its first record, a planned one after every
+	// registered claim in the order the plan proposed them. Where two
+	// claims conflict, the earlier wins. An object without an entry ranks
+	// last.
+	Order map[string]int64
+}
+
+// The kinds of object that claim names.
+const (
+	KindVirtualCluster = "virtual_cluster"
+	KindTenant         = "tenant"
+)
+
+// PlannedOrder is the rank of the first claim a plan proposes; every
+// registered claim ranks before it.
+const PlannedOrder int64 = 1 << 62
+
+// ClaimKey identifies an object's claim: its kind, a slash and its name,
+// as the registry keys its record.
+func ClaimKey(kind, name string) string { return kind + "/" + name }
+
+// NewNamespaces returns empty namespaces.
+func NewNamespaces() Namespaces {
+	return Namespaces{VirtualClusters: map[string]VirtualCluster{}, Tenants: map[string]Tenant{}, Order: map[string]int64{}}
+}
+
+// rank returns the named object's rank, last when it has none.
+func (n Namespaces) rank(kind, name string) int64 {
+	if o, ok := n.Order[ClaimKey(kind, name)]; ok {
+		return o
+	}
+	return 1<<63 - 1
+}
+
+// Registered reports whether the named object's claim is in the registry,
+// as opposed to only proposed by the plan being made, or unknown.
+func (n Namespaces) Registered(kind, name string) bool {
+	o, ok := n.Order[ClaimKey(kind, name)]
+	return ok && o < PlannedOrder
+}
+
+// Without returns the namespaces minus one object, so that an object is
+// not checked against its own earlier record.
+func (n Namespaces) Without(kind, name string) Namespaces {
+	return n.filter(func(k, nm string) bool { return k != kind || nm != name })
+}
+
+// Before returns the namespaces whose claims rank before the named
+// object's: those that win over it in a conflict. The object itself is
+// left out; an object with no rank is preceded by every claim.
+func (n Namespaces) Before(kind, name string) Namespaces {
+	self := n.rank(kind, name)
+	return n.filter(func(k, nm string) bool {
+		return (k != kind || nm != name) && n.rank(k, nm) < self
+	})
+}
+
+// After returns the namespaces whose claims rank after the named object's:
+// those that intrude on it if they conflict.
+func (n Namespaces) After(kind, name string) Namespaces {
+	self := n.rank(kind, name)
+	return n.filter(func(k, nm string) bool {
+		return (k != kind || nm != name) && n.rank(k, nm) > self
+	})
+}
+
+func (n Namespaces) filter(keep func(kind, name string) bool) Namespaces {
+	out := NewNamespaces()
+	for name, vc := range n.VirtualClusters {
+		if keep(KindVirtualCluster, name) {
+			out.VirtualClusters[name] = vc
+		}
+	}
+	for name, t := range n.Tenants {
+		if keep(KindTenant, name) {
+			out.Tenants[name] = t
+		}
+	}
+	for k, o := range n.Order {
+		out.Order[k] = o
+	}
+	return out
+}
+
+// With returns the namespaces with planned's objects added, each replacing
+// a registered object of the same name. A replaced object keeps its
+// registered rank, since updating an object does not move its claim; a new
+// one takes its planned rank.
+func (n Namespaces) With(planned Namespaces) Namespaces {
+	out := n.filter(func(string, string) bool { return true })
+	add := func(kind, name string) {
+		key := ClaimKey(kind, name)
+		if _, registered := n.Order[key]; !registered {
+			if o, ok := planned.Order[key]; ok {
+				out.Order[key] = o
+			}
+		}
+	}
+	for name, vc := range planned.VirtualClusters {
+		out.VirtualClusters[name] = vc
+		add(KindVirtualCluster, name)
+	}
+	for name, t := range planned.Tenants {
+		out.Tenants[name] = t
+		add(KindTenant, name)
+	}
+	return out
 }
 
 // Rule identifies which namespace rule a Violation breaks.
@@ -108,6 +216,10 @@ type Violation struct {
 	Other string
 	// OtherValue is the conflicting object's value, such as its prefix.
 	OtherValue string
+	// OtherKind and OtherName identify the conflicting object, when the
+	// violation is a conflict with one: KindVirtualCluster or KindTenant,
+	// and its name.
+	OtherKind, OtherName string
 }
 
 // Overlaps reports whether two prefixes can match the same name, that is,
@@ -134,7 +246,7 @@ func (n Namespaces) CheckVirtualCluster(vc VirtualCluster, registryTopic string)
 		if other.Name != vc.Name && Overlaps(vc.Prefix, other.Prefix) {
 			reported[other.Name] = true
 			out = append(out, Violation{Rule: RulePrefixOverlap, Value: vc.Prefix,
-				Other: fmt.Sprintf("virtual cluster %q", other.Name), OtherValue: other.Prefix})
+				Other: fmt.Sprintf("virtual cluster %q", other.Name), OtherValue: other.Prefix, OtherKind: KindVirtualCluster, OtherName: other.Name})
 		}
 	}
 	// A tenant of an overlapping virtual cluster is covered by the
@@ -147,7 +259,7 @@ func (n Namespaces) CheckVirtualCluster(vc VirtualCluster, registryTopic string)
 		for _, kind := range NameKinds {
 			if p := t.Prefixes[kind]; Overlaps(vc.Prefix, p) {
 				out = append(out, Violation{Rule: RulePrefixOverlap, Kind: kind, Value: vc.Prefix,
-					Other: fmt.Sprintf("tenant %q", t.Name), OtherValue: p})
+					Other: fmt.Sprintf("tenant %q", t.Name), OtherValue: p, OtherKind: KindTenant, OtherName: t.Name})
 				break
 			}
 		}
@@ -183,7 +295,7 @@ func (n Namespaces) CheckTenant(t Tenant, registryTopic string, requireVC bool) 
 		for _, other := range sortedVirtualClusters(n.VirtualClusters) {
 			if other.Name != t.VirtualCluster && Overlaps(p, other.Prefix) {
 				out = append(out, Violation{Rule: RulePrefixOverlap, Kind: kind, Value: p,
-					Other: fmt.Sprintf("virtual cluster %q", other.Name), OtherValue: other.Prefix})
+					Other: fmt.Sprintf("virtual cluster %q", other.Name), OtherValue: other.Prefix, OtherKind: KindVirtualCluster, OtherName: other.Name})
 			}
 		}
 		for _, other := range sortedTenants(n.Tenants) {
@@ -192,13 +304,13 @@ func (n Namespaces) CheckTenant(t Tenant, registryTopic string, requireVC bool) 
 			}
 			if op := other.Prefixes[kind]; Overlaps(p, op) {
 				out = append(out, Violation{Rule: RulePrefixOverlap, Kind: kind, Value: p,
-					Other: fmt.Sprintf("tenant %q", other.Name), OtherValue: op})
+					Other: fmt.Sprintf("tenant %q", other.Name), OtherValue: op, OtherKind: KindTenant, OtherName: other.Name})
 			}
 		}
 	}
 	for _, other := range sortedTenants(n.Tenants) {
 		if other.Name != t.Name && other.Principal == t.Principal {
-			out = append(out, Violation{Rule: RulePrincipalTaken, Value: t.Principal, Other: fmt.Sprintf("tenant %q", other.Name)})
+			out = append(out, Violation{Rule: RulePrincipalTaken, Value: t.Principal, Other: fmt.Sprintf("tenant %q", other.Name), OtherKind: KindTenant, OtherName: other.Name})
 		}
 	}
 	return out
@@ -322,4 +434,24 @@ func (e *Envelope) Equal(o *Envelope) bool {
 		return e == o
 	}
 	return *e == *o
+}
+
+// InternalTopic says why a topic is internal to Kafka, to a platform
+// component or to kafkatenant, and so must never be managed as a tenant's
+// or platform's topic, or returns "" for an ordinary topic. registryTopic
+// is the provider's registry topic.
+func InternalTopic(name, registryTopic string) string {
+	switch {
+	case name == registryTopic:
+		return "is kafkatenant's registry topic, where every workspace keeps its virtual clusters and tenants"
+	case strings.HasPrefix(name, "__"):
+		return "is internal to Kafka (names starting with \"__\", such as __consumer_offsets and __transaction_state)"
+	case strings.HasPrefix(name, "_kafkatenant"):
+		return "is named like a kafkatenant registry topic (\"_kafkatenant…\"), which another provider configuration may use"
+	case strings.HasPrefix(name, "_schemas"):
+		return "is Schema Registry's internal topic"
+	case strings.HasPrefix(name, "_confluent"):
+		return "is internal to Confluent Platform (names starting with \"_confluent\")"
+	}
+	return ""
 }
