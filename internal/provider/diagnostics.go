@@ -562,10 +562,10 @@ func metricsReadFailed(diags *diag.Diagnostics, kind string, err error) {
 func unreadableRecord(diags *diag.Diagnostics, registryTopic string, s kafka.SkippedRecord) {
 	diags.AddWarning("Unreadable Registry Record",
 		fmt.Sprintf("The record %q at offset %d of the registry topic %q cannot be read: %s. It is skipped: the object it names counts as having no "+
-			"record, and no Kafka object is deleted because of it. To recover, apply the workspace that manages the object, which writes a correct "+
-			"record, or write a tombstone for the key (for example `echo '%s:' | kcat -b <broker> -t %s -P -Z -K:`); either takes effect at once. "+
-			"If a newer provider wrote it, upgrade this workspace's provider. See the registry recovery guide.", s.Key, s.Offset, registryTopic, s.Reason,
-			s.Key, registryTopic))
+			"record for the checks, its resource keeps its state, and no Kafka object is deleted because of it. If a newer provider wrote it, upgrade "+
+			"this workspace's provider. Otherwise write a tombstone for the key (for example `echo '%s:' | kcat -b <broker> -t %s -P -Z -K:`); it takes "+
+			"effect at once, and the next plan of the workspace that manages the object registers it again from state. See the registry recovery guide.",
+			s.Key, s.Offset, registryTopic, s.Reason, s.Key, registryTopic))
 }
 
 // recordMissing warns that an object's registry record is gone while its

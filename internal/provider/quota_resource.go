@@ -83,9 +83,7 @@ func (r *quotaResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 		MarkdownDescription: "The client quota of one entity: a tenant, a tenant's client-id carve-out, or any Kafka quota entity (user, client-id, " +
 			"user+client-id, their `<default>` forms, ip). This is the only resource that writes client quotas. Values are per broker, as Kafka enforces them, " +
 			"unless `scope = \"cluster\"`. At plan time the quota is checked against the provider's declared capacity and its virtual cluster's envelope, " +
-			"counting every quota on the cluster, and applies re-check so that two quotas that fit alone but not together are never both written. " +
-			"After an apply refused a new quota, `terraform destroy` re-plans it first (Terraform refreshes before destroying) and meets the same refusal: " +
-			"fix or remove the quota, or run `terraform destroy -refresh=false`.",
+			"counting every quota on the cluster and every quota planned with it, and applies re-check so that two quotas that fit alone but not together are never both written.",
 		Attributes: map[string]schema.Attribute{
 			"client_id": entityPart("The client id the quota applies to; with `tenant` or `user`, a carve-out for that client."),
 			"connection_creation_rate": schema.Int64Attribute{

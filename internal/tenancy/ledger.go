@@ -177,17 +177,25 @@ func (l *Ledger) touchLocked() {
 	l.changed = make(chan struct{})
 }
 
-// Settle waits until the ledger has been quiet for quiet, that is until
-// Terraform has stopped planning further resources in this process, or
-// until limit has passed or ctx ends. A check that would fail because of
+// Settle waits until the ledger has been quiet for quiet, counted from the
+// call at the earliest, that is until Terraform has stopped planning
+// further resources in this process, or until limit has passed or ctx
+// ends. A check that would fail because of
 // objects whose fate the plan may still decide (a topic planned for
 // destroy after the one being checked) waits for this and checks again.
 func (l *Ledger) Settle(ctx context.Context, quiet, limit time.Duration) {
 	deadline := time.NewTimer(limit)
 	defer deadline.Stop()
+	start := time.Now()
 	for {
 		l.mu.Lock()
-		wait := quiet - time.Since(l.lastChange)
+		last := l.lastChange
+		if last.Before(start) {
+			// Quiet is counted from the call at the earliest, so that the
+			// resources Terraform is about to plan have time to come.
+			last = start
+		}
+		wait := quiet - time.Since(last)
 		changed := l.changed
 		l.mu.Unlock()
 		if wait <= 0 {

@@ -1,0 +1,241 @@
+package kafka_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+	"github.com/twmb/franz-go/pkg/sasl/scram"
+
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/embedded"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
+)
+
+// planShapedReads does what a plan of n topics, n quotas and n tenants
+// does to a fresh provider process: n concurrent callers each ask the
+// snapshot for a topic with its configs, a principal's ACLs, a quota, a
+// SCRAM user and the registry. It returns the requests the cluster
+// received, by kind.
+func planShapedReads(t *testing.T, c *embedded.Cluster, n int) map[string]int {
+	t.Helper()
+	ctx := context.Background()
+	setup := registryClient(t, c, "")
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := fmt.Sprintf("plan-%04d", i)
+			if _, err := setup.CreateTopic(ctx, kafka.TopicSpec{Name: name, Partitions: 1, ReplicationFactor: 1, Configs: map[string]string{"retention.ms": "60000"}}); err != nil {
+				t.Error(err)
+			}
+			if err := setup.AlterQuota(ctx, []kafka.QuotaComponent{{Type: "user", Name: name}}, map[string]float64{"producer_byte_rate": 1000}, nil, false); err != nil {
+				t.Error(err)
+			}
+			if err := setup.CreateACLs(ctx, []kafka.ACL{{Principal: "User:" + name, Host: "*", ResourceType: "TOPIC", ResourceName: name, PatternType: "LITERAL", Operation: "READ", Permission: "ALLOW"}}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if _, err := setup.PutRecord(ctx, "tenant", "plan", spec{Prefix: "plan-"}); err != nil {
+		t.Fatal(err)
+	}
+
+	var mu sync.Mutex
+	counts := map[string]int{}
+	c.Fake.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
+		c.Fake.KeepControl()
+		mu.Lock()
+		counts[kmsg.NameForKey(req.Key())]++
+		mu.Unlock()
+		return nil, nil, false
+	})
+	plan := registryClient(t, c, "")
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := fmt.Sprintf("plan-%04d", i)
+			snap, err := plan.Snapshot(ctx)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			d, ok, err := snap.Topic(ctx, name)
+			if err != nil || !ok || d.DynamicConfigs["retention.ms"] != "60000" {
+				t.Errorf("topic %s from the snapshot: %v %t %v", name, d, ok, err)
+			}
+			if acls := snap.ACLs("User:" + name); len(acls) != 1 {
+				t.Errorf("ACLs of %s from the snapshot: %v", name, acls)
+			}
+			if q := snap.Quota([]kafka.QuotaComponent{{Type: "user", Name: name}}); q["producer_byte_rate"] != 1000 {
+				t.Errorf("quota of %s from the snapshot: %v", name, q)
+			}
+			if _, ok := snap.Registry().Records["tenant/plan"]; !ok {
+				t.Error("the snapshot's registry misses tenant/plan")
+			}
+			_ = snap.SCRAMCredentials(name)
+			_ = snap.TopicReplicas()
+		}()
+	}
+	wg.Wait()
+	c.Fake.DropControl()
+	mu.Lock()
+	defer mu.Unlock()
+	out := map[string]int{}
+	for k, v := range counts {
+		out[k] = v
+	}
+	return out
+}
+
+// A plan of 1000 resources costs the cluster the same requests as a plan
+// of 10: the snapshot is loaded once, in a fixed number of requests.
+func TestSnapshot_requestsDoNotGrowWithResources(t *testing.T) {
+	small := planShapedReads(t, startEmbedded(t), 10)
+	large := planShapedReads(t, startEmbedded(t), 1000)
+	total := func(m map[string]int) int {
+		n := 0
+		for _, v := range m {
+			n += v
+		}
+		return n
+	}
+	if total(small) != total(large) {
+		t.Errorf("10 resources cost %d requests %v, 1000 cost %d %v: reads are not shared", total(small), small, total(large), large)
+	}
+	for _, kind := range []string{"DescribeConfigs", "DescribeACLs", "DescribeClientQuotas", "DescribeUserSCRAMCredentials", "Fetch"} {
+		if large[kind] != 1 {
+			t.Errorf("1000 resources sent %d %s requests, want 1: %v", large[kind], kind, large)
+		}
+	}
+}
+
+// Concurrent writes share requests: a hundred topics created at once are
+// created by a handful of CreateTopics requests, not a hundred, and the
+// snapshot sees every one without reading again.
+func TestWrites_areBatched(t *testing.T) {
+	_, c, tally := tallyingCluster(t)
+	ctx := context.Background()
+	snap, err := c.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tally.reset()
+	var wg sync.WaitGroup
+	for i := range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := fmt.Sprintf("batch-%03d", i)
+			if _, err := c.CreateTopic(ctx, kafka.TopicSpec{Name: name, Partitions: 1, ReplicationFactor: 1}); err != nil {
+				t.Error(err)
+			}
+			if err := c.AlterQuota(ctx, []kafka.QuotaComponent{{Type: "user", Name: name}}, map[string]float64{"consumer_byte_rate": 10}, nil, false); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := tally.get(kmsg.CreateTopics); n == 0 || n > 10 {
+		t.Errorf("100 concurrent creates sent %d CreateTopics requests, want a few shared ones", n)
+	}
+	if n := tally.get(kmsg.AlterClientQuotas); n == 0 || n > 10 {
+		t.Errorf("100 concurrent quota writes sent %d AlterClientQuotas requests, want a few shared ones", n)
+	}
+	if got := len(snap.TopicsWithPrefix("batch-")); got != 100 {
+		t.Errorf("the snapshot holds %d of the 100 topics this client created", got)
+	}
+	if q := snap.Quota([]kafka.QuotaComponent{{Type: "user", Name: "batch-042"}}); q["consumer_byte_rate"] != 10 {
+		t.Errorf("the snapshot does not follow the client's quota write: %v", q)
+	}
+}
+
+// A record that cannot be read is skipped and reported, not fatal, and a
+// tombstone or a readable record for its key replaces it at once.
+func TestRegistry_unreadableRecordIsSkipped(t *testing.T) {
+	ctx := context.Background()
+	c := startEmbedded(t)
+	w := registryClient(t, c, "_kt_skip")
+	if _, err := w.PutRecord(ctx, "tenant", "a", spec{Prefix: "a."}); err != nil {
+		t.Fatal(err)
+	}
+	produce := func(key string, value []byte) {
+		t.Helper()
+		if err := rawProduce(ctx, c, "_kt_skip", key, value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	produce("tenant/a", []byte("{not json"))
+	produce("tenant/b", []byte(`{"schema_version":99,"kind":"tenant","name":"b","spec":{}}`))
+	snap, err := registryClient(t, c, "_kt_skip").Registry(ctx)
+	if err != nil {
+		t.Fatalf("an unreadable record failed the read: %v", err)
+	}
+	if _, ok := snap.Records["tenant/a"]; ok {
+		t.Error("a record superseded by an unreadable one is still live")
+	}
+	if s, ok := snap.Skipped["tenant/a"]; !ok || s.Offset != 1 {
+		t.Errorf("the unreadable record is not reported at offset 1: %+v", snap.Skipped)
+	}
+	if s := snap.Skipped["tenant/b"]; s.Reason == "" || s.Offset != 2 {
+		t.Errorf("the future-schema record is not reported: %+v", snap.Skipped)
+	}
+
+	produce("tenant/a", nil)
+	if _, err := w.PutRecord(ctx, "tenant", "b", spec{Prefix: "b."}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err = registryClient(t, c, "_kt_skip").Registry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Skipped) != 0 || len(snap.Records) != 1 || snap.Records["tenant/b"].Offset != 4 {
+		t.Errorf("after a tombstone and a corrected record: records %v skipped %v", snap.Records, snap.Skipped)
+	}
+}
+
+// An update keeps the object's claim offset, so that updating never moves
+// a claim behind a later one.
+func TestRegistry_updateKeepsClaimOffset(t *testing.T) {
+	ctx := context.Background()
+	c := startEmbedded(t)
+	w := registryClient(t, c, "_kt_claim")
+	first, err := w.PutRecord(ctx, "tenant", "a", spec{Prefix: "a."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.PutRecord(ctx, "tenant", "b", spec{Prefix: "b."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.PutRecord(ctx, "tenant", "a", spec{Prefix: "a."}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := registryClient(t, c, "_kt_claim").Registry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := snap.Records["tenant/a"], snap.Records["tenant/b"]
+	if a.ClaimOffset != first || a.Offset <= b.Offset || a.ClaimOffset >= b.ClaimOffset {
+		t.Errorf("a at %d claims from %d, b at %d claims from %d: a's update must keep its first claim", a.Offset, a.ClaimOffset, b.Offset, b.ClaimOffset)
+	}
+	if a.Writer != "User:"+c.AdminUser() {
+		t.Errorf("the record's writer is %q, want the provider's principal", a.Writer)
+	}
+}
+
+// rawProduce writes a record as it is, a nil value being a tombstone, with
+// the embedded cluster's admin credentials.
+func rawProduce(ctx context.Context, c *embedded.Cluster, topic, key string, value []byte) error {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.BootstrapServers()...),
+		kgo.SASL(scram.Auth{User: c.AdminUser(), Pass: c.AdminPassword()}.AsSha512Mechanism()))
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	return cl.ProduceSync(ctx, &kgo.Record{Topic: topic, Key: []byte(key), Value: value}).FirstErr()
+}
