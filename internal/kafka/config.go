@@ -52,6 +52,14 @@ func UsesPassword(mechanism string) bool {
 // does not set Timeout.
 const DefaultTimeout = 30 * time.Second
 
+// MinTimeout and MaxTimeout bound Config.Timeout. franz-go refuses a
+// request timeout overhead above 15 minutes, and a timeout under a second
+// would fail healthy clusters on an ordinary garbage-collection pause.
+const (
+	MinTimeout = time.Second
+	MaxTimeout = 15 * time.Minute
+)
+
 // DefaultClientID is the client.id the provider announces to the brokers
 // when Config does not set ClientID.
 const DefaultClientID = "kafkatenant"
@@ -63,7 +71,8 @@ type Config struct {
 	BootstrapServers []string
 	// ClientID is the client.id sent with every request.
 	ClientID string
-	// Timeout bounds each request; zero means DefaultTimeout.
+	// Timeout bounds each request; zero means DefaultTimeout. Validate
+	// accepts MinTimeout to MaxTimeout.
 	Timeout time.Duration
 	// SASL, when non-nil, authenticates every connection.
 	SASL *SASLConfig
@@ -218,6 +227,9 @@ func (c Config) Validate() error {
 	if len(c.BootstrapServers) == 0 {
 		return errors.New("no bootstrap servers are configured: set bootstrap_servers or KAFKATENANT_BOOTSTRAP_SERVERS")
 	}
+	if c.Timeout != 0 && (c.Timeout < MinTimeout || c.Timeout > MaxTimeout) {
+		return fmt.Errorf("timeout %s is outside the range the Kafka client accepts, %s to %s: set timeout or KAFKATENANT_TIMEOUT within it", c.Timeout, MinTimeout, MaxTimeout)
+	}
 	if c.SASL != nil {
 		if err := c.SASL.validate(); err != nil {
 			return err
@@ -329,7 +341,7 @@ func (c Config) kgoOpts() ([]kgo.Opt, error) {
 		if err != nil {
 			return nil, err
 		}
-		opts = append(opts, kgo.DialTLSConfig(tc))
+		opts = append(opts, kgo.Dialer(dialTLS(tc, min(c.timeout(), 10*time.Second))))
 	}
 	return opts, nil
 }

@@ -175,6 +175,10 @@ func TestConfig_Validate(t *testing.T) {
 	}{
 		{name: "minimal", mutate: func(*Config) {}},
 		{name: "no bootstrap servers", mutate: func(c *Config) { c.BootstrapServers = nil }, wantErr: "KAFKATENANT_BOOTSTRAP_SERVERS"},
+		{name: "shortest timeout", mutate: func(c *Config) { c.Timeout = MinTimeout }},
+		{name: "longest timeout", mutate: func(c *Config) { c.Timeout = MaxTimeout }},
+		{name: "timeout too short", mutate: func(c *Config) { c.Timeout = 50 * time.Millisecond }, wantErr: "timeout 50ms is outside the range the Kafka client accepts, 1s to 15m0s"},
+		{name: "timeout too long", mutate: func(c *Config) { c.Timeout = 20 * time.Minute }, wantErr: "timeout 20m0s is outside the range"},
 		{name: "each mechanism", mutate: func(c *Config) {
 			c.SASL = &SASLConfig{Mechanism: MechanismScramSHA256, Username: "u", Password: "p"}
 		}},

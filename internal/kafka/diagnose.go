@@ -12,6 +12,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -21,6 +22,111 @@ import (
 // probeTimeout bounds each raw probe; a listener that answers nothing in
 // this time is treated as not speaking the probed protocol.
 const probeTimeout = 3 * time.Second
+
+// helloTimeout is how long a TLS handshake waits for the listener's first
+// bytes before asking, on a second connection, whether it speaks plaintext
+// Kafka. A plaintext broker reads a ClientHello as the size of a huge
+// request and waits for the rest, so without this a TLS client waits out
+// its whole timeout and reports only "i/o timeout".
+const helloTimeout = 2 * time.Second
+
+// probeMechanism is the SASL mechanism named in a handshake that only asks
+// which mechanisms a listener enables. No broker enables it, so brokers
+// answer UNSUPPORTED_SASL_MECHANISM with their list; naming a real one
+// (PLAIN) would let a broker that accepts it answer with no list at all.
+const probeMechanism = "KAFKATENANT-PROBE"
+
+// errNoServerHello explains a TLS connection refused because the listener
+// speaks plaintext Kafka.
+var errNoServerHello = fmt.Errorf("no TLS ServerHello came back within %s, and the listener answered a plaintext Kafka ApiVersions request", helloTimeout)
+
+// errClosedOnHello explains the same when the listener closed the
+// connection, or answered with bytes that are not TLS, instead.
+var errClosedOnHello = errors.New("the listener answered the TLS ClientHello without a TLS record (it closed the connection or sent other bytes), " +
+	"and it answered a plaintext Kafka ApiVersions request")
+
+// dialTLS returns the dial function for kgo.Dialer that opens TLS
+// connections as kgo's own TLS dialer does (the host of the address is the
+// server name unless tc sets one), bounded by timeout, and that tells a
+// plaintext listener apart within helloTimeout: when no TLS record comes
+// back in time, or the listener closes the connection or sends something
+// else, and a plaintext ApiVersions request is answered, the dial fails at
+// once with a *ConnectError of kind ConnectTLSToPlaintext, which the client
+// does not retry. A slow TLS listener is waited for as before.
+func dialTLS(tc *tls.Config, timeout time.Duration) func(ctx context.Context, network, host string) (net.Conn, error) {
+	return func(ctx context.Context, network, host string) (net.Conn, error) {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		raw, err := (&net.Dialer{}).DialContext(ctx, network, host)
+		if err != nil {
+			return nil, err
+		}
+		cfg := tc.Clone()
+		if cfg.ServerName == "" {
+			if server, _, err := net.SplitHostPort(host); err == nil {
+				cfg.ServerName = server
+			}
+		}
+		watch := &helloWatch{Conn: raw, ctx: ctx, addr: host}
+		conn := tls.Client(watch, cfg)
+		if err := conn.HandshakeContext(ctx); err != nil {
+			_ = raw.Close()
+			if watch.plaintext != nil {
+				return nil, watch.plaintext
+			}
+			var rec tls.RecordHeaderError
+			// A listener that closes with the rest of the hello unread
+			// resets the connection instead of ending it.
+			closed := errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)
+			if (errors.As(err, &rec) || (!watch.answered && closed)) && probePlaintext(context.WithoutCancel(ctx), host) {
+				return nil, &ConnectError{Kind: ConnectTLSToPlaintext, Addr: host, Err: errClosedOnHello}
+			}
+			return nil, err
+		}
+		return conn, nil
+	}
+}
+
+// helloWatch wraps the connection under a TLS handshake and watches for the
+// listener's first bytes; see dialTLS.
+type helloWatch struct {
+	net.Conn
+	ctx  context.Context
+	addr string
+	// answered is set once the listener sent anything.
+	answered bool
+	// plaintext is set when the listener turned out to speak plaintext.
+	plaintext *ConnectError
+}
+
+func (w *helloWatch) Read(p []byte) (int, error) {
+	if w.answered {
+		return w.Conn.Read(p)
+	}
+	if err := w.Conn.SetReadDeadline(time.Now().Add(helloTimeout)); err != nil {
+		return 0, err
+	}
+	n, err := w.Conn.Read(p)
+	var ne net.Error
+	if n == 0 && errors.As(err, &ne) && ne.Timeout() && w.ctx.Err() == nil {
+		if probePlaintext(w.ctx, w.addr) {
+			w.plaintext = &ConnectError{Kind: ConnectTLSToPlaintext, Addr: w.addr, Err: errNoServerHello}
+			return 0, w.plaintext
+		}
+		// A slow TLS listener: wait for it as long as the dial allows.
+		if err := w.Conn.SetReadDeadline(time.Time{}); err != nil {
+			return 0, err
+		}
+		n, err = w.Conn.Read(p)
+	}
+	if n > 0 {
+		w.answered = true
+		if derr := w.Conn.SetReadDeadline(time.Time{}); derr != nil && err == nil {
+			err = derr
+		}
+	}
+	return n, err
+}
 
 // diagnose explains err, a failure of the first request to the cluster, by
 // probing the first reachable bootstrap server with raw protocol exchanges:
@@ -34,7 +140,7 @@ const probeTimeout = 3 * time.Second
 func diagnose(ctx context.Context, cfg Config, err error) error {
 	var ce *ConnectError
 	if errors.As(err, &ce) {
-		return err
+		return ce
 	}
 	base := &ConnectError{Addr: cfg.BootstrapServers[0], Err: err}
 	if cfg.SASL != nil {
@@ -168,8 +274,8 @@ func probeTLS(ctx context.Context, addr string) bool {
 }
 
 // probeSASLHandshake sends a SaslHandshake naming the configured mechanism
-// (or PLAIN when SASL is off) and returns the mechanisms the listener
-// enables. A listener without SASL answers with an illegal-state error or
+// (or probeMechanism when SASL is off) and returns the mechanisms the
+// listener enables. A listener without SASL answers with an illegal-state error or
 // closes the connection, which is reported as an error.
 func probeSASLHandshake(ctx context.Context, cfg Config, addr string) ([]string, error) {
 	var (
@@ -190,7 +296,7 @@ func probeSASLHandshake(ctx context.Context, cfg Config, addr string) ([]string,
 	}
 	defer conn.Close()
 
-	mech := MechanismPlain
+	mech := probeMechanism
 	if cfg.SASL != nil {
 		mech = cfg.SASL.Mechanism
 	}

@@ -8,9 +8,11 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/binary"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"slices"
@@ -358,5 +360,121 @@ func TestPing_unreachableNamesEverySeed(t *testing.T) {
 		if !strings.Contains(errors.Unwrap(ce).Error(), "dial tcp "+seed) {
 			t.Errorf("error %q does not give the dial error of %s", ce.Error(), seed)
 		}
+	}
+}
+
+// A plaintext listener reads a TLS ClientHello as the size of a huge request
+// and waits for the rest. The diagnosis must not wait out the client's
+// timeout (30 s here) nor report "i/o timeout": no ServerHello within a
+// couple of seconds plus a plaintext answer says what is wrong.
+func TestPing_tlsToPlaintextIsDiagnosedWithinSeconds(t *testing.T) {
+	t.Parallel()
+	addr := startKfake(t).ListenAddrs()[0]
+	c := kafka.NewClient(kafka.Config{
+		BootstrapServers: []string{addr},
+		Timeout:          30 * time.Second,
+		TLS:              &kafka.TLSConfig{Enabled: true, InsecureSkipVerify: true},
+	})
+	t.Cleanup(c.Close)
+	start := time.Now()
+	err := c.Ping(context.Background())
+	elapsed := time.Since(start)
+	wantKind(t, err, kafka.ConnectTLSToPlaintext, addr)
+	if elapsed > 6*time.Second {
+		t.Errorf("diagnosing TLS against a plaintext listener took %s, want a few seconds", elapsed)
+	}
+	if strings.Contains(err.Error(), "i/o timeout") || !strings.Contains(err.Error(), "no TLS ServerHello came back within 2s") {
+		t.Errorf("error %q does not say why in the listener's own terms", err)
+	}
+}
+
+// Apache Kafka closes a connection whose first frame claims more than
+// socket.request.max.bytes (100 MiB by default), which is what a TLS
+// ClientHello's first bytes read as. closingPlaintextListener puts that
+// behaviour in front of a kfake listener.
+func closingPlaintextListener(t *testing.T, backend string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				var size [4]byte
+				if _, err := io.ReadFull(conn, size[:]); err != nil || binary.BigEndian.Uint32(size[:]) > 100<<20 {
+					return
+				}
+				up, err := net.Dial("tcp", backend)
+				if err != nil {
+					return
+				}
+				defer up.Close()
+				if _, err := up.Write(size[:]); err != nil {
+					return
+				}
+				go func() { _, _ = io.Copy(up, conn) }()
+				_, _ = io.Copy(conn, up)
+			}()
+		}
+	}()
+	return l.Addr().String()
+}
+
+func TestPing_tlsToPlaintextThatClosesOnTheHello(t *testing.T) {
+	t.Parallel()
+	addr := closingPlaintextListener(t, startKfake(t).ListenAddrs()[0])
+	c := kafka.NewClient(kafka.Config{
+		BootstrapServers: []string{addr},
+		Timeout:          30 * time.Second,
+		TLS:              &kafka.TLSConfig{Enabled: true, InsecureSkipVerify: true},
+	})
+	t.Cleanup(c.Close)
+	start := time.Now()
+	err := c.Ping(context.Background())
+	wantKind(t, err, kafka.ConnectTLSToPlaintext, addr)
+	if elapsed := time.Since(start); elapsed > 6*time.Second {
+		t.Errorf("diagnosis took %s", elapsed)
+	}
+	if !strings.Contains(err.Error(), "answered the TLS ClientHello without a TLS record") {
+		t.Errorf("error %q does not say the listener answered without TLS", err)
+	}
+}
+
+// Without a sasl block, the diagnosis lists what the broker's SaslHandshake
+// offers, not the mechanism the probe happened to name. The broker here
+// enables SCRAM-SHA-512 alone, as real brokers answer a handshake.
+func TestPing_saslRequiredListsTheBrokersMechanisms(t *testing.T) {
+	t.Parallel()
+	c := startKfake(t, kfake.EnableSASL(), kfake.Superuser(kafka.MechanismScramSHA512, testUser, testPassword))
+	c.ControlKey(kmsg.SASLHandshake.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		hs := req.(*kmsg.SASLHandshakeRequest)
+		if hs.Mechanism == kafka.MechanismScramSHA512 {
+			return nil, nil, false
+		}
+		resp := hs.ResponseKind().(*kmsg.SASLHandshakeResponse)
+		resp.ErrorCode = kerr.UnsupportedSaslMechanism.Code
+		resp.SupportedMechanisms = []string{kafka.MechanismScramSHA512}
+		return resp, nil, true
+	})
+	addr := c.ListenAddrs()[0]
+	ce := wantKind(t, ping(t, kafka.Config{BootstrapServers: []string{addr}}), kafka.ConnectSASLRequired, addr)
+	if !slices.Equal(ce.EnabledMechanisms, []string{kafka.MechanismScramSHA512}) {
+		t.Errorf("EnabledMechanisms = %v, want [%s]", ce.EnabledMechanisms, kafka.MechanismScramSHA512)
+	}
+
+	// kfake itself accepts a PLAIN handshake without listing anything; the
+	// probe must still learn the SCRAM mechanism its users log in with.
+	plain := startCluster(t, nil)
+	ce = wantKind(t, ping(t, kafka.Config{BootstrapServers: []string{plain}}), kafka.ConnectSASLRequired, plain)
+	if !slices.Contains(ce.EnabledMechanisms, kafka.MechanismScramSHA512) {
+		t.Errorf("EnabledMechanisms = %v, want SCRAM-SHA-512 among them", ce.EnabledMechanisms)
 	}
 }

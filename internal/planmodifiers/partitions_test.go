@@ -2,6 +2,7 @@ package planmodifiers_test
 
 import (
 	"context"
+	"math/big"
 	"strings"
 	"testing"
 
@@ -13,29 +14,31 @@ import (
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/planmodifiers"
 )
 
+func num(n int64) types.Number { return types.NumberValue(new(big.Float).SetInt64(n)) }
+
 func TestPartitionsOnlyGrow(t *testing.T) {
 	cases := []struct {
 		name         string
-		state, plan  types.Int64
+		state, plan  types.Number
 		wantError    bool
 		wantInDetail []string
 	}{
-		{name: "grow", state: types.Int64Value(3), plan: types.Int64Value(6)},
-		{name: "equal", state: types.Int64Value(3), plan: types.Int64Value(3)},
-		{name: "create has no state", state: types.Int64Null(), plan: types.Int64Value(1)},
-		{name: "destroy has no plan", state: types.Int64Value(3), plan: types.Int64Null()},
-		{name: "unknown plan", state: types.Int64Value(3), plan: types.Int64Unknown()},
-		{name: "unknown state", state: types.Int64Unknown(), plan: types.Int64Value(1)},
+		{name: "grow", state: num(3), plan: num(6)},
+		{name: "equal", state: num(3), plan: num(3)},
+		{name: "create has no state", state: types.NumberNull(), plan: num(1)},
+		{name: "destroy has no plan", state: num(3), plan: types.NumberNull()},
+		{name: "unknown plan", state: num(3), plan: types.NumberUnknown()},
+		{name: "unknown state", state: types.NumberUnknown(), plan: num(1)},
 		{
-			name: "decrease", state: types.Int64Value(6), plan: types.Int64Value(3), wantError: true,
+			name: "decrease", state: num(6), plan: num(3), wantError: true,
 			wantInDetail: []string{"The topic has 6 partitions and the configuration asks for 3", "keep partitions at 6 or more", "terraform destroy -target="},
 		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			req := planmodifier.Int64Request{Path: path.Root("partitions"), StateValue: tc.state, PlanValue: tc.plan, ConfigValue: tc.plan}
-			resp := planmodifier.Int64Response{PlanValue: tc.plan}
-			planmodifiers.PartitionsOnlyGrow().PlanModifyInt64(context.Background(), req, &resp)
+			req := planmodifier.NumberRequest{Path: path.Root("partitions"), StateValue: tc.state, PlanValue: tc.plan, ConfigValue: tc.plan}
+			resp := planmodifier.NumberResponse{PlanValue: tc.plan}
+			planmodifiers.PartitionsOnlyGrow().PlanModifyNumber(context.Background(), req, &resp)
 
 			if !resp.PlanValue.Equal(tc.plan) {
 				t.Errorf("plan value changed to %s, want %s left alone", resp.PlanValue, tc.plan)

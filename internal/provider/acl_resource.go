@@ -128,6 +128,7 @@ func (r *aclResource) Configure(_ context.Context, req resource.ConfigureRequest
 }
 
 func (r *aclResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.busy()()
 	var plan aclModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -157,6 +158,7 @@ func (r *aclResource) Create(ctx context.Context, req resource.CreateRequest, re
 }
 
 func (r *aclResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.busy()()
 	var state aclModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
@@ -184,12 +186,14 @@ func (r *aclResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 // Update only ever changes cross_tenant or the spelling of an enum, which
 // live in state alone: any other change replaces the binding.
 func (r *aclResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.busy()()
 	var plan aclModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
 func (r *aclResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer r.data.busy()()
 	var state aclModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -268,6 +272,7 @@ func (r *aclResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 }
 
 func (r *aclResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.data.busy()()
 	if req.Plan.Raw.IsNull() {
 		return
 	}

@@ -60,7 +60,8 @@ func (d *capacityDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 		MarkdownDescription: "The cluster's capacity as the provider declares it, and how much of it the client quotas on the cluster promise: " +
 			"usable, allowed, allocated and free per quota key, overall and per virtual cluster, plus partition replicas. Every quota on the cluster " +
 			"counts, whichever workspace or tool set it. Byte rates are bytes per second per broker, `request_percentage` is per broker, " +
-			"`controller_mutation_rate` is cluster-wide.",
+			"`controller_mutation_rate` is cluster-wide. Figures are rounded to whole bytes per second, whole percent and whole partition replicas, and to " +
+			"hundredths of a partition mutation per second; plans check the exact figures.",
 		Attributes: map[string]schema.Attribute{
 			"allocated":    perKey("What the quotas on the cluster add up to per key, counting one bucket per entity Kafka enforces separately (a `<default>` user quota once per principal it covers)."),
 			"allowed":      perKey("What the quotas may add up to per key: usable × oversubscription."),
@@ -99,6 +100,7 @@ func (d *capacityDataSource) Configure(_ context.Context, req datasource.Configu
 }
 
 func (d *capacityDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer d.data.busy()()
 	if !d.data.canReachCluster() {
 		deferredChecksWarning(&resp.Diagnostics)
 		return
@@ -134,7 +136,7 @@ func (d *capacityDataSource) Read(ctx context.Context, _ datasource.ReadRequest,
 		}
 	}
 	sort.Strings(unbounded)
-	m.Usable, m.Allowed, m.Allocated, m.Free = floatMapValue(usable), floatMapValue(allowed), floatMapValue(allocated), floatMapValue(free)
+	m.Usable, m.Allowed, m.Allocated, m.Free = roundedMapValue(usable), roundedMapValue(allowed), roundedMapValue(allocated), roundedMapValue(free)
 	m.NotChecked = types.MapValueMust(types.StringType, notChecked)
 	m.Unbounded, _ = types.ListValueFrom(ctx, types.StringType, unbounded)
 
@@ -161,7 +163,7 @@ func (d *capacityDataSource) Read(ctx context.Context, _ datasource.ReadRequest,
 			}
 		}
 		vcs[name] = types.ObjectValueMust(vcCapacityType.AttrTypes, map[string]attr.Value{
-			"allocated": floatMapValue(alloc), "envelope": floatMapValue(env), "free": floatMapValue(left),
+			"allocated": roundedMapValue(alloc), "envelope": floatMapValue(env), "free": roundedMapValue(left),
 		})
 	}
 	m.VirtualClusters = types.MapValueMust(vcCapacityType, vcs)

@@ -49,3 +49,30 @@ data "kafkatenant_capacity" "now" {
 		}},
 	})
 }
+
+// 0.8 × (8 + 3) × 100 is 880.0000000000001 in floating point; the output
+// reads 880, a whole percent.
+func TestAccCapacityDataSource_roundsFigures(t *testing.T) {
+	config := `
+provider "kafkatenant" {
+  capacity = {
+    io_threads      = 8
+    network_threads = 3
+    headroom        = 0.2
+  }
+}
+
+data "kafkatenant_capacity" "now" {}
+`
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("data.kafkatenant_capacity.now", "usable.request_percentage", "880"),
+				resource.TestCheckResourceAttr("data.kafkatenant_capacity.now", "allowed.request_percentage", "880"),
+			),
+		}},
+	})
+}

@@ -52,9 +52,13 @@ func connectAdvice(ce *kafka.ConnectError) (string, string) {
 			"The TLS handshake with %s failed. Check that tls.ca_pem holds the authority that signed the brokers' certificates, "+
 				"that tls.server_name matches a name in them, and, for mutual TLS, that tls.cert_pem and tls.key_pem are accepted by the brokers.", ce.Addr)
 	case kafka.ConnectSASLRequired:
+		offered := "the mechanism the listener enables"
+		if len(ce.EnabledMechanisms) > 0 {
+			offered = "one of the mechanisms its SASL handshake offers: " + strings.Join(ce.EnabledMechanisms, ", ")
+		}
 		return "SASL Authentication Required", fmt.Sprintf(
-			"The listener at %s requires SASL and the provider has no sasl settings. Configure sasl (or %s, %s and %s) with one of: %s.",
-			ce.Addr, envSASLMechanism, envSASLUsername, envSASLPassword, strings.Join(ce.EnabledMechanisms, ", "))
+			"The listener at %s requires SASL and the provider has no sasl settings. Configure sasl (or %s, %s and %s) with %s.",
+			ce.Addr, envSASLMechanism, envSASLUsername, envSASLPassword, offered)
 	case kafka.ConnectSASLMechanism:
 		return "SASL Mechanism Not Enabled", fmt.Sprintf(
 			"The listener at %s does not enable %s. Set sasl.mechanism to one it enables: %s.",
@@ -135,6 +139,21 @@ func topicConfigKeyProblem(diags *diag.Diagnostics, p topicconfig.KeyProblem) {
 	diags.AddAttributeError(at, "Unknown Topic Config", fmt.Sprintf(
 		"Unknown topic config: %s\n\nFix the key or remove it. Apache Kafka's topic configs are listed at https://kafka.apache.org/documentation/#topicconfigs; "+
 			"a vendor's own keys are accepted when the cluster's brokers list them.", p.Detail))
+}
+
+// invalidWholeNumber reports a whole-number attribute, or the environment
+// variable standing for it (name), set to a fraction or a value out of its
+// range. problem says which and names the range.
+func invalidWholeNumber(diags *diag.Diagnostics, at path.Path, name, value, problem string) {
+	diags.AddAttributeError(at, "Invalid Whole Number",
+		fmt.Sprintf("%s = %s %s. It counts whole units (bytes, partitions, threads, versions), and the range keeps every figure computed from it exact.",
+			name, value, problem))
+}
+
+// numberOutOfRange reports a fractional attribute, or the environment
+// variable standing for it (name), outside its range.
+func numberOutOfRange(diags *diag.Diagnostics, at path.Path, name, value, problem string) {
+	diags.AddAttributeError(at, "Number Out of Range", fmt.Sprintf("%s = %s %s.", name, value, problem))
 }
 
 // topicExistsError reports a planned create of a topic that is already on
@@ -317,6 +336,13 @@ func tenantOwnsTopics(diags *diag.Diagnostics, name, prefix string, topics []str
 			"to delete them, and their records, together with the tenant. Nothing was changed.", name, prefix, strings.Join(shown, ", "), more))
 }
 
+// importNameError reports an import ID that cannot name a virtual cluster
+// or tenant, before anything is looked up.
+func importNameError(diags *diag.Diagnostics, kind, id, problem string) {
+	diags.AddError("Invalid Import ID",
+		fmt.Sprintf("The import ID %q is not a %s name: %s. Import a %s by its name, as in its name attribute, for example \"london\".", id, kind, problem, kind))
+}
+
 // aclImportIDError reports an import ID that is not a binding.
 func aclImportIDError(diags *diag.Diagnostics, id string, err error) {
 	diags.AddError("Invalid Import ID",
@@ -418,7 +444,7 @@ func budgetText(name string, t tenancy.Tenant, v tenancy.BudgetViolation) string
 			"Delete a topic of the tenant or raise budgets.max_topics.", t.Name, v.Limit, v.Used, t.Prefixes[tenancy.TopicNames], name)
 	case tenancy.BudgetPartitions:
 		return fmt.Sprintf("Tenant %q may have %d partitions (budgets.max_partitions); its other topics have %d and topic %q asks for %d, %d in all. "+
-			"Lower partitions or raise budgets.max_partitions.", t.Name, v.Limit, v.Used, name, v.Requested, v.Used+v.Requested)
+			"Lower partitions or raise budgets.max_partitions.", t.Name, v.Limit, v.Used, name, v.Requested, v.Total())
 	default:
 		if len(v.Unlimited) > 0 {
 			return fmt.Sprintf("Tenant %q may keep %d bytes of log (budgets.max_retention_bytes: retention.bytes times partitions over its topics), "+
@@ -427,7 +453,7 @@ func budgetText(name string, t tenancy.Tenant, v tenancy.BudgetViolation) string
 		}
 		return fmt.Sprintf("Tenant %q may keep %d bytes of log (budgets.max_retention_bytes); its other topics keep %d and topic %q asks for %d "+
 			"(retention.bytes times partitions), %d in all. Lower retention.bytes or partitions, or raise the budget.",
-			t.Name, v.Limit, v.Used, name, v.Requested, v.Used+v.Requested)
+			t.Name, v.Limit, v.Used, name, v.Requested, v.Total())
 	}
 }
 
@@ -463,6 +489,12 @@ func quotaVerificationUnread(diags *diag.Diagnostics, entity string, err error) 
 		fmt.Sprintf("The client quota of %s was checked against capacity and written, but reading the cluster's quotas again afterwards, to catch "+
 			"another workspace writing one at the same moment, failed. Nothing was found overcommitted; the quota stays as written, and the next plan "+
 			"checks the cluster again.\n\nError: %s", entity, err))
+}
+
+// quotaExceedsBroker reports a quota value larger than one broker can grant
+// to anyone.
+func quotaExceedsBroker(diags *diag.Diagnostics, v tenancy.CapacityViolation) {
+	diags.AddAttributeError(path.Root(v.Dimension), "Quota Exceeds One Broker", v.Message+". Nothing was changed.")
 }
 
 // capacityWarning reports a standing capacity problem the planned quota

@@ -129,9 +129,11 @@ func (p *kafkatenantProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				},
 			},
 			"timeout": schema.StringAttribute{
-				MarkdownDescription: "How long one request to the cluster, and the first connection, may take, as a Go duration such as `30s` or `2m`. Defaults to `30s`. Environment: `KAFKATENANT_TIMEOUT`.",
-				Optional:            true,
-				Validators:          []validator.String{validators.Duration()},
+				MarkdownDescription: "How long one request to the cluster, and the first connection, may take, as a Go duration such as `30s` or `2m`, from `" +
+					validators.ShortDuration(kafka.MinTimeout) + "` to `" + validators.ShortDuration(kafka.MaxTimeout) + "` (the range the Kafka client accepts). " +
+					"Defaults to `30s`. Environment: `KAFKATENANT_TIMEOUT`.",
+				Optional:   true,
+				Validators: []validator.String{validators.DurationBetween(kafka.MinTimeout, kafka.MaxTimeout)},
 			},
 			"tls": schema.SingleNestedAttribute{
 				MarkdownDescription: "TLS for every broker connection, with PEM text rather than file names so that settings travel through environment variables (`KAFKATENANT_TLS_ENABLED`, `KAFKATENANT_TLS_CA_PEM`, `KAFKATENANT_TLS_CERT_PEM`, `KAFKATENANT_TLS_KEY_PEM`, `KAFKATENANT_TLS_SERVER_NAME`, `KAFKATENANT_TLS_INSECURE_SKIP_VERIFY`).",

@@ -1,17 +1,13 @@
 package provider
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tenancy"
@@ -20,18 +16,44 @@ import (
 // capacityModel maps the provider's capacity attribute: what the platform
 // team declares its brokers can deliver.
 type capacityModel struct {
-	BrokerCount              types.Int64   `tfsdk:"broker_count"`
+	BrokerCount              wholeNumber   `tfsdk:"broker_count"`
 	ControllerMutationRate   types.Float64 `tfsdk:"controller_mutation_rate"`
-	DiskWriteBytesPerSecond  types.Int64   `tfsdk:"disk_write_bytes_per_second"`
+	DiskWriteBytesPerSecond  wholeNumber   `tfsdk:"disk_write_bytes_per_second"`
 	Headroom                 types.Float64 `tfsdk:"headroom"`
-	IOThreads                types.Int64   `tfsdk:"io_threads"`
-	NetworkInBytesPerSecond  types.Int64   `tfsdk:"network_in_bytes_per_second"`
-	NetworkOutBytesPerSecond types.Int64   `tfsdk:"network_out_bytes_per_second"`
-	NetworkThreads           types.Int64   `tfsdk:"network_threads"`
+	IOThreads                wholeNumber   `tfsdk:"io_threads"`
+	NetworkInBytesPerSecond  wholeNumber   `tfsdk:"network_in_bytes_per_second"`
+	NetworkOutBytesPerSecond wholeNumber   `tfsdk:"network_out_bytes_per_second"`
+	NetworkThreads           wholeNumber   `tfsdk:"network_threads"`
 	Oversubscription         types.Float64 `tfsdk:"oversubscription"`
-	PartitionsPerBroker      types.Int64   `tfsdk:"partitions_per_broker"`
-	ReplicationFactor        types.Int64   `tfsdk:"replication_factor"`
+	PartitionsPerBroker      wholeNumber   `tfsdk:"partitions_per_broker"`
+	ReplicationFactor        wholeNumber   `tfsdk:"replication_factor"`
 }
+
+// Ranges of the whole-number capacity attributes, from the limits that keep
+// the capacity arithmetic exact (tenancy.MaxThreads and the others).
+var (
+	byteRateRange  = wholeRange{1, tenancy.MaxBytesPerSecond}
+	capacityRanges = map[string]wholeRange{
+		"broker_count":                 {1, tenancy.MaxBrokerCount},
+		"disk_write_bytes_per_second":  byteRateRange,
+		"io_threads":                   {1, tenancy.MaxThreads},
+		"network_in_bytes_per_second":  byteRateRange,
+		"network_out_bytes_per_second": byteRateRange,
+		"network_threads":              {1, tenancy.MaxThreads},
+		"partitions_per_broker":        {1, tenancy.MaxPartitionsPerBroker},
+		"replication_factor":           {1, tenancy.MaxReplicationFactor},
+	}
+	capacityRealRanges = map[string]realRange{
+		"controller_mutation_rate": {min: 0, max: tenancy.MaxControllerMutationRate},
+		"headroom":                 {min: 0, max: 1, maxOpen: true},
+		"oversubscription":         {min: 1, max: tenancy.MaxOversubscription},
+	}
+	// requestPercentageRange bounds a request percentage quota or envelope
+	// by the most one broker can have.
+	requestPercentageRange = realRange{min: 0, max: tenancy.MaxRequestPercentage, minOpen: true}
+	// mutationRateRange bounds a controller_mutation_rate quota.
+	mutationRateRange = realRange{min: 0, max: tenancy.MaxControllerMutationRate, minOpen: true}
+)
 
 // envCapacity is the environment variable of a capacity attribute.
 func envCapacity(attribute string) string {
@@ -39,9 +61,7 @@ func envCapacity(attribute string) string {
 }
 
 func capacitySchema() schema.SingleNestedAttribute {
-	count := func(desc string) schema.Int64Attribute {
-		return schema.Int64Attribute{MarkdownDescription: desc, Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)}}
-	}
+	count := func(name, desc string) schema.NumberAttribute { return capacityRanges[name].providerAttribute(desc) }
 	return schema.SingleNestedAttribute{
 		MarkdownDescription: "The capacity the brokers can deliver, declared by the platform team. Quotas are checked against it at plan time, " +
 			"counting every quota on the cluster. Per broker unless noted. usable producer bytes/s = (1 − headroom) · min(disk write, network in) / RF; " +
@@ -51,17 +71,19 @@ func capacitySchema() schema.SingleNestedAttribute {
 			"such as `KAFKATENANT_CAPACITY_DISK_WRITE_BYTES_PER_SECOND`.",
 		Optional: true,
 		Attributes: map[string]schema.Attribute{
-			"broker_count":                 count("The number of brokers. Defaults to the number the cluster reports."),
-			"controller_mutation_rate":     schema.Float64Attribute{MarkdownDescription: "Partition mutations per second the active controller accepts for all tenants together (cluster-wide).", Optional: true, Validators: []validator.Float64{float64validator.AtLeast(0)}},
-			"disk_write_bytes_per_second":  count("Sustained write bandwidth of one broker's log disks, in bytes per second."),
-			"headroom":                     schema.Float64Attribute{MarkdownDescription: "The fraction of every usable figure kept free, from 0 to below 1. Defaults to 0.", Optional: true, Validators: []validator.Float64{float64validator.Between(0, 0.999999)}},
-			"io_threads":                   count("`num.io.threads` of each broker."),
-			"network_in_bytes_per_second":  count("Inbound network bandwidth of one broker, in bytes per second."),
-			"network_out_bytes_per_second": count("Outbound network bandwidth of one broker, in bytes per second."),
-			"network_threads":              count("`num.network.threads` of each broker."),
-			"oversubscription":             schema.Float64Attribute{MarkdownDescription: "How many times the usable capacity may be promised in quotas, betting tenants do not all peak at once. Defaults to 1, none.", Optional: true, Validators: []validator.Float64{float64validator.AtLeast(1)}},
-			"partitions_per_broker":        count("The most partition replicas one broker should host."),
-			"replication_factor":           count("The replication factor of tenants' topics, which divides the disk and network bandwidth producers can use."),
+			"broker_count": count("broker_count", "The number of brokers. Defaults to the number the cluster reports."),
+			"controller_mutation_rate": capacityRealRanges["controller_mutation_rate"].providerAttribute(
+				"Partition mutations per second the active controller accepts for all tenants together (cluster-wide)."),
+			"disk_write_bytes_per_second":  count("disk_write_bytes_per_second", "Sustained write bandwidth of one broker's log disks, in bytes per second."),
+			"headroom":                     capacityRealRanges["headroom"].providerAttribute("The fraction of every usable figure kept free. Defaults to 0."),
+			"io_threads":                   count("io_threads", "`num.io.threads` of each broker."),
+			"network_in_bytes_per_second":  count("network_in_bytes_per_second", "Inbound network bandwidth of one broker, in bytes per second."),
+			"network_out_bytes_per_second": count("network_out_bytes_per_second", "Outbound network bandwidth of one broker, in bytes per second."),
+			"network_threads":              count("network_threads", "`num.network.threads` of each broker."),
+			"oversubscription": capacityRealRanges["oversubscription"].providerAttribute(
+				"How many times the usable capacity may be promised in quotas, betting tenants do not all peak at once. Defaults to 1, none."),
+			"partitions_per_broker": count("partitions_per_broker", "The most partition replicas one broker should host."),
+			"replication_factor":    count("replication_factor", "The replication factor of tenants' topics, which divides the disk and network bandwidth producers can use."),
 		},
 	}
 }
@@ -77,17 +99,16 @@ func resolveCapacity(m *capacityModel, getenv func(string) string) (tenancy.Capa
 	if m == nil {
 		m = &capacityModel{}
 	}
-	intField := func(name string, v types.Int64, dst *int) {
+	intField := func(name string, v wholeNumber, dst *int) {
 		n := v.ValueInt64()
 		if v.IsNull() || v.IsUnknown() {
 			env := getenv(envCapacity(name))
 			if env == "" {
 				return
 			}
-			parsed, err := strconv.ParseInt(env, 10, 64)
-			if err != nil || parsed < 1 {
-				diags.AddAttributeError(path.Root("capacity").AtName(name), "Invalid Capacity",
-					fmt.Sprintf("%s=%q is not a whole number of 1 or more.", envCapacity(name), env))
+			parsed, problem := capacityRanges[name].parse(env)
+			if problem != "" {
+				invalidWholeNumber(&diags, path.Root("capacity").AtName(name), envCapacity(name), strconv.Quote(env), problem)
 				return
 			}
 			n = parsed
@@ -102,9 +123,12 @@ func resolveCapacity(m *capacityModel, getenv func(string) string) (tenancy.Capa
 				return
 			}
 			parsed, err := strconv.ParseFloat(env, 64)
+			problem := capacityRealRanges[name].check(parsed)
 			if err != nil {
-				diags.AddAttributeError(path.Root("capacity").AtName(name), "Invalid Capacity",
-					fmt.Sprintf("%s=%q is not a number.", envCapacity(name), env))
+				problem = "is not a number; use " + capacityRealRanges[name].text()
+			}
+			if problem != "" {
+				numberOutOfRange(&diags, path.Root("capacity").AtName(name), envCapacity(name), strconv.Quote(env), problem)
 				return
 			}
 			f = parsed

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -91,10 +90,10 @@ func resolveConnection(m providerModel, getenv func(string) string) (kafka.Confi
 	}
 
 	if t := stringOr(m.Timeout, getenv(envTimeout)); t != "" {
-		d, err := time.ParseDuration(t)
-		if err != nil || d <= 0 {
+		d, problem := validators.ParseDurationBetween(t, kafka.MinTimeout, kafka.MaxTimeout)
+		if problem != "" {
 			diags.AddAttributeError(path.Root("timeout"), "Invalid Timeout",
-				fmt.Sprintf("The timeout %q (from the provider block or %s) is not a positive Go duration. Use a value such as \"30s\" or \"2m\".", t, envTimeout))
+				fmt.Sprintf("The timeout %q (from the provider block or %s) %s.", t, envTimeout, problem))
 		}
 		cfg.Timeout = d
 	}

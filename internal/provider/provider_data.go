@@ -119,3 +119,12 @@ func (d *providerData) snapshot(ctx context.Context) (*kafka.Snapshot, error) {
 	d.ledger.Touch()
 	return d.client.Snapshot(ctx)
 }
+
+// busy notes a call from Terraform under way, for the ledger's Settle, and
+// returns the function that notes its end.
+func (d *providerData) busy() func() {
+	if d == nil || d.ledger == nil {
+		return func() {}
+	}
+	return d.ledger.Begin()
+}

@@ -37,6 +37,10 @@ const (
 func (d *providerData) checkCapacity(in capacityInputs, existing []tenancy.Quota, change tenancy.Quota, stage checkStage, quiet map[string]bool, diags *diag.Diagnostics) bool {
 	ok := true
 	if d.capacityDeclared {
+		for _, v := range in.capacity.CheckBrokerLimits(change.Entity, change.Values) {
+			quotaExceedsBroker(diags, v)
+			ok = false
+		}
 		report := tenancy.AllocateChange(in.capacity, existing, change, in.principals)
 		for _, v := range report.Violations() {
 			capacityExceeded(diags, v, stage)

@@ -19,6 +19,7 @@ import (
 )
 
 func (r *quotaResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.busy()()
 	var plan quotaModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -28,6 +29,7 @@ func (r *quotaResource) Create(ctx context.Context, req resource.CreateRequest, 
 }
 
 func (r *quotaResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.busy()()
 	var plan, state quotaModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -223,6 +225,7 @@ type stateSetter interface {
 }
 
 func (r *quotaResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.busy()()
 	var state quotaModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
@@ -274,6 +277,7 @@ func (r *quotaResource) Read(ctx context.Context, req resource.ReadRequest, resp
 }
 
 func (r *quotaResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer r.data.busy()()
 	var state quotaModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -328,6 +332,7 @@ func (r *quotaResource) ImportState(ctx context.Context, req resource.ImportStat
 }
 
 func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.data.busy()()
 	if r.data == nil {
 		return
 	}
@@ -623,7 +628,7 @@ func userOf(e tenancy.Entity) types.String { return componentOf(e, tenancy.Entit
 // values returns the configured quota values by key.
 func (m quotaModel) values() map[tenancy.QuotaKey]float64 {
 	out := map[tenancy.QuotaKey]float64{}
-	ints := map[tenancy.QuotaKey]types.Int64{tenancy.ProducerByteRate: m.ProducerByteRate, tenancy.ConsumerByteRate: m.ConsumerByteRate, tenancy.ConnectionCreationRate: m.ConnectionCreationRate}
+	ints := map[tenancy.QuotaKey]wholeNumber{tenancy.ProducerByteRate: m.ProducerByteRate, tenancy.ConsumerByteRate: m.ConsumerByteRate, tenancy.ConnectionCreationRate: m.ConnectionCreationRate}
 	for k, v := range ints {
 		if !v.IsNull() && !v.IsUnknown() {
 			out[k] = float64(v.ValueInt64())
@@ -641,11 +646,11 @@ func (m quotaModel) values() map[tenancy.QuotaKey]float64 {
 // setValues sets every value attribute from live values; absent keys
 // become null.
 func (m *quotaModel) setValues(live map[string]float64) {
-	i := func(k tenancy.QuotaKey) types.Int64 {
+	i := func(k tenancy.QuotaKey) wholeNumber {
 		if v, ok := live[string(k)]; ok {
-			return types.Int64Value(int64(v))
+			return wholeNumberOf(v)
 		}
-		return types.Int64Null()
+		return wholeNumberNull()
 	}
 	f := func(k tenancy.QuotaKey) types.Float64 {
 		if v, ok := live[string(k)]; ok {
@@ -674,6 +679,16 @@ func quotaChanges(before, after map[string]float64) (map[string]float64, []strin
 	}
 	slices.Sort(remove)
 	return set, remove
+}
+
+// roundedMapValue is floatMapValue with each capacity figure, keyed by its
+// dimension, rounded to its unit (tenancy.RoundFigure), for outputs.
+func roundedMapValue(m map[string]float64) types.Map {
+	rounded := make(map[string]float64, len(m))
+	for k, v := range m {
+		rounded[k] = tenancy.RoundFigure(k, v)
+	}
+	return floatMapValue(rounded)
 }
 
 func floatMapValue(m map[string]float64) types.Map {

@@ -3,9 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -41,14 +40,14 @@ type quotaResource struct {
 // quotaModel maps kafkatenant_quota.
 type quotaModel struct {
 	ClientID               types.String  `tfsdk:"client_id"`
-	ConnectionCreationRate types.Int64   `tfsdk:"connection_creation_rate"`
-	ConsumerByteRate       types.Int64   `tfsdk:"consumer_byte_rate"`
+	ConnectionCreationRate wholeNumber   `tfsdk:"connection_creation_rate"`
+	ConsumerByteRate       wholeNumber   `tfsdk:"consumer_byte_rate"`
 	ControllerMutationRate types.Float64 `tfsdk:"controller_mutation_rate"`
 	Entity                 types.String  `tfsdk:"entity"`
 	ID                     types.String  `tfsdk:"id"`
 	IP                     types.String  `tfsdk:"ip"`
 	PerBroker              types.Map     `tfsdk:"per_broker"`
-	ProducerByteRate       types.Int64   `tfsdk:"producer_byte_rate"`
+	ProducerByteRate       wholeNumber   `tfsdk:"producer_byte_rate"`
 	RequestPercentage      types.Float64 `tfsdk:"request_percentage"`
 	Scope                  types.String  `tfsdk:"scope"`
 	Tenant                 types.String  `tfsdk:"tenant"`
@@ -62,6 +61,10 @@ const (
 )
 
 var quotaScopes = []string{scopeBroker, scopeCluster}
+
+// connectionRateRange is Kafka's own: it stores connection_creation_rate as
+// a 32-bit integer.
+var connectionRateRange = wholeRange{1, math.MaxInt32}
 
 func (r *quotaResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_quota"
@@ -85,22 +88,11 @@ func (r *quotaResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"unless `scope = \"cluster\"`. At plan time the quota is checked against the provider's declared capacity and its virtual cluster's envelope, " +
 			"counting every quota on the cluster and every quota planned with it, and applies re-check so that two quotas that fit alone but not together are never both written.",
 		Attributes: map[string]schema.Attribute{
-			"client_id": entityPart("The client id the quota applies to; with `tenant` or `user`, a carve-out for that client."),
-			"connection_creation_rate": schema.Int64Attribute{
-				MarkdownDescription: "Connections per second an `ip` entity may open on each broker. Only for `ip`.",
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.Between(1, 1<<31-1)},
-			},
-			"consumer_byte_rate": schema.Int64Attribute{
-				MarkdownDescription: "Bytes per second the entity may fetch from each broker (or, with `scope = \"cluster\"`, from the whole cluster).",
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-			},
-			"controller_mutation_rate": schema.Float64Attribute{
-				MarkdownDescription: "Partition mutations (creations, deletions, additions) per second the entity may ask of the active controller; cluster-wide by nature.",
-				Optional:            true,
-				Validators:          []validator.Float64{float64validator.AtLeast(0.000001)},
-			},
+			"client_id":                entityPart("The client id the quota applies to; with `tenant` or `user`, a carve-out for that client."),
+			"connection_creation_rate": connectionRateRange.attribute("Connections per second an `ip` entity may open on each broker. Only for `ip`; Kafka stores it as a 32-bit integer."),
+			"consumer_byte_rate":       byteRateRange.attribute("Bytes per second the entity may fetch from each broker (or, with `scope = \"cluster\"`, from the whole cluster)."),
+			"controller_mutation_rate": mutationRateRange.attribute("Partition mutations (creations, deletions, additions) per second the entity may ask " +
+				"of the active controller; cluster-wide by nature."),
 			"entity": schema.StringAttribute{
 				MarkdownDescription: "The quota entity in Kafka's notation, such as `user=london.payments,client-id=batch`; also the import ID.",
 				Computed:            true,
@@ -118,16 +110,10 @@ func (r *quotaResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				ElementType: types.Float64Type,
 				Computed:    true,
 			},
-			"producer_byte_rate": schema.Int64Attribute{
-				MarkdownDescription: "Bytes per second the entity may produce to each broker (or, with `scope = \"cluster\"`, to the whole cluster).",
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-			},
-			"request_percentage": schema.Float64Attribute{
-				MarkdownDescription: "Percentage of one request-handler or network thread the entity may use on each broker; a broker has (io threads + network threads) × 100.",
-				Optional:            true,
-				Validators:          []validator.Float64{float64validator.AtLeast(0.000001)},
-			},
+			"producer_byte_rate": byteRateRange.attribute("Bytes per second the entity may produce to each broker (or, with `scope = \"cluster\"`, to the whole cluster)."),
+			"request_percentage": requestPercentageRange.attribute("Percentage of one request-handler or network thread the entity may use on each broker; " +
+				"a broker has (io threads + network threads) × 100, and when the provider's `capacity` declares the threads, one quota may not exceed that, " +
+				"whatever the oversubscription."),
 			"scope": schema.StringAttribute{
 				MarkdownDescription: "How the byte rates and request percentage are given: " + markdownList(quotaScopes) + ". `broker` (the default) is Kafka's own " +
 					"per-broker meaning. `cluster` takes cluster-wide rates, the way managed Kafka services present them, and writes each broker its share.",

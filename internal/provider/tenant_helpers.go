@@ -59,7 +59,8 @@ var aclBindingType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"principal": types.StringType, "resource_name": types.StringType, "resource_type": types.StringType,
 }}
 
-func aclList(ctx context.Context, acls []kafka.ACL) types.List {
+// aclList returns the acl_bindings value, a set, holding acls.
+func aclList(ctx context.Context, acls []kafka.ACL) types.Set {
 	models := make([]aclBindingModel, len(acls))
 	for i, a := range acls {
 		models[i] = aclBindingModel{
@@ -68,11 +69,13 @@ func aclList(ctx context.Context, acls []kafka.ACL) types.List {
 			ResourceName: types.StringValue(a.ResourceName), ResourceType: types.StringValue(a.ResourceType),
 		}
 	}
-	l, _ := types.ListValueFrom(ctx, aclBindingType, models)
+	l, _ := types.SetValueFrom(ctx, aclBindingType, models)
 	return l
 }
 
-func aclsFromList(ctx context.Context, l types.List) []kafka.ACL {
+// aclsFromList returns the bindings of an acl_bindings set, sorted as
+// kafka.SortACLs sorts them, since a set has no order of its own.
+func aclsFromList(ctx context.Context, l types.Set) []kafka.ACL {
 	if l.IsNull() || l.IsUnknown() {
 		return nil
 	}
@@ -84,6 +87,7 @@ func aclsFromList(ctx context.Context, l types.List) []kafka.ACL {
 			Permission: m.Permission.ValueString(), Principal: m.Principal.ValueString(),
 			ResourceName: m.ResourceName.ValueString(), ResourceType: m.ResourceType.ValueString()}
 	}
+	kafka.SortACLs(out)
 	return out
 }
 

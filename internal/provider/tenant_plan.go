@@ -18,6 +18,7 @@ import (
 // workspaces and those planned before it in this plan. Its virtual
 // cluster may be new in the same plan: the ledger knows its prefix.
 func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.data.busy()()
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
@@ -59,7 +60,7 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if !r.data.canReachCluster() {
 		deferredChecksWarning(&resp.Diagnostics)
 		plan.ClientProperties = types.MapUnknown(types.StringType)
-		plan.ACLBindings = types.ListUnknown(aclBindingType)
+		plan.ACLBindings = types.SetUnknown(aclBindingType)
 		return
 	}
 	var inputs tenantInputs
@@ -88,12 +89,12 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	if !vcKnown || plan.Principal.IsUnknown() {
 		plan.ClientProperties = types.MapUnknown(types.StringType)
-		plan.ACLBindings = types.ListUnknown(aclBindingType)
+		plan.ACLBindings = types.SetUnknown(aclBindingType)
 		return
 	}
 	plan.ClientProperties = r.clientProperties(plan, vc)
 	if !prefixesKnown(plan) {
-		plan.ACLBindings = types.ListUnknown(aclBindingType)
+		plan.ACLBindings = types.SetUnknown(aclBindingType)
 		return
 	}
 	snap, err := r.data.snapshot(ctx)
@@ -142,7 +143,7 @@ func (r *tenantResource) planUnchanged(ctx context.Context, plan *tenantModel, i
 	})
 	switch {
 	case t.VirtualCluster != "" && unknown:
-		plan.ACLBindings = types.ListUnknown(aclBindingType)
+		plan.ACLBindings = types.SetUnknown(aclBindingType)
 		plan.ClientProperties = types.MapUnknown(types.StringType)
 		return
 	case t.VirtualCluster != "" && planned:
@@ -166,7 +167,8 @@ func budgetsEqual(plan, state tenantModel) bool {
 	if plan.Budgets == nil || state.Budgets == nil {
 		return plan.Budgets == nil && state.Budgets == nil
 	}
-	return *plan.Budgets == *state.Budgets
+	p, o := plan.Budgets, state.Budgets
+	return p.MaxTopics.Equal(o.MaxTopics) && p.MaxPartitions.Equal(o.MaxPartitions) && p.MaxRetentionBytes.Equal(o.MaxRetentionBytes)
 }
 
 func prefixesKnown(m tenantModel) bool {
@@ -222,7 +224,7 @@ func (r *tenantResource) state(ctx context.Context, t tenancy.Tenant, vc tenancy
 		m.VirtualCluster = types.StringValue(t.VirtualCluster)
 	}
 	if b := t.Budgets; b != (tenancy.Budgets{}) {
-		m.Budgets = &tenantBudgetsModel{MaxTopics: int64OrNull(b.MaxTopics), MaxPartitions: int64OrNull(b.MaxPartitions), MaxRetentionBytes: int64OrNull(b.MaxRetentionBytes)}
+		m.Budgets = &tenantBudgetsModel{MaxTopics: wholeNumberOrNull(b.MaxTopics), MaxPartitions: wholeNumberOrNull(b.MaxPartitions), MaxRetentionBytes: wholeNumberOrNull(b.MaxRetentionBytes)}
 	}
 	if creds != nil {
 		c := *creds
@@ -245,13 +247,6 @@ func (r *tenantResource) clientProperties(m tenantModel, vc tenancy.VirtualClust
 		props["sasl.username"] = types.StringValue(user)
 	}
 	return types.MapValueMust(types.StringType, props)
-}
-
-func int64OrNull(v int64) types.Int64 {
-	if v == 0 {
-		return types.Int64Null()
-	}
-	return types.Int64Value(v)
 }
 
 // namesWithPrefix returns the keys of topics that start with prefix,

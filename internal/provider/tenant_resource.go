@@ -4,15 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"math/big"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -31,6 +32,15 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*tenantResource)(nil)
 )
 
+// Ranges of the tenant's whole numbers. Budgets add up partitions and
+// retention bytes, so they stay within what int64 sums can hold.
+var (
+	budgetRange          = wholeRange{1, math.MaxInt32}
+	retentionBudgetRange = wholeRange{1, math.MaxInt64}
+	iterationsRange      = wholeRange{kafka.MinSCRAMIterations, kafka.MaxSCRAMIterations}
+	passwordVersionRange = wholeRange{0, math.MaxInt64}
+)
+
 // NewTenantResource returns the kafkatenant_tenant resource.
 func NewTenantResource() resource.Resource { return &tenantResource{} }
 
@@ -42,7 +52,7 @@ type tenantResource struct {
 
 // tenantModel maps kafkatenant_tenant.
 type tenantModel struct {
-	ACLBindings           types.List              `tfsdk:"acl_bindings"`
+	ACLBindings           types.Set               `tfsdk:"acl_bindings"`
 	Budgets               *tenantBudgetsModel     `tfsdk:"budgets"`
 	ClientProperties      types.Map               `tfsdk:"client_properties"`
 	Credentials           *tenantCredentialsModel `tfsdk:"credentials"`
@@ -59,16 +69,16 @@ type tenantModel struct {
 }
 
 type tenantBudgetsModel struct {
-	MaxPartitions     types.Int64 `tfsdk:"max_partitions"`
-	MaxRetentionBytes types.Int64 `tfsdk:"max_retention_bytes"`
-	MaxTopics         types.Int64 `tfsdk:"max_topics"`
+	MaxPartitions     wholeNumber `tfsdk:"max_partitions"`
+	MaxRetentionBytes wholeNumber `tfsdk:"max_retention_bytes"`
+	MaxTopics         wholeNumber `tfsdk:"max_topics"`
 }
 
 type tenantCredentialsModel struct {
-	Iterations        types.Int64  `tfsdk:"iterations"`
+	Iterations        wholeNumber  `tfsdk:"iterations"`
 	Mechanism         types.String `tfsdk:"mechanism"`
 	PasswordWO        types.String `tfsdk:"password_wo"`
-	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+	PasswordWOVersion wholeNumber  `tfsdk:"password_wo_version"`
 }
 
 func (r *tenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -87,16 +97,22 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 		}
 	}
+	iterations := iterationsRange.attribute(fmt.Sprintf("SCRAM iterations; %d is Kafka's minimum and the default.", kafka.MinSCRAMIterations))
+	iterations.Computed = true
+	iterations.Default = numberdefault.StaticBigFloat(big.NewFloat(kafka.MinSCRAMIterations))
+	passwordVersion := passwordVersionRange.attribute("A number to change whenever `password_wo` changes, since Terraform cannot compare a value it does not store. " +
+		"A credential deleted outside Terraform shows as this version to be applied again.")
+	passwordVersion.Optional, passwordVersion.Required = false, true
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A tenant: a principal, its SCRAM credential, the prefixes it owns for topics, consumer groups and transactional ids, " +
 			"and the prefixed ACLs that let it do everything inside its namespace and nothing outside. The plan refuses prefixes that overlap another " +
 			"tenant's or leave the virtual cluster, counting tenants created by other workspaces. The password is write-only: it never reaches state or plan output.",
 		Attributes: map[string]schema.Attribute{
-			"acl_bindings": schema.ListNestedAttribute{
+			"acl_bindings": schema.SetNestedAttribute{
 				MarkdownDescription: "The ACL bindings the tenant holds, computed: on its topic prefix " + markdownList(tenantTopicOperations) +
 					"; on its group prefix " + markdownList(tenantGroupOperations) + "; on its transactional-id prefix " + markdownList(tenantTxnOperations) +
 					"; `READ` and `DESCRIBE` on each shared topic of its virtual cluster; and `IDEMPOTENT_WRITE` on the cluster only for brokers older than " +
-					"Kafka 2.8. A binding removed outside Terraform shows in the plan and the apply restores it.",
+					"Kafka 2.8. A set: a binding removed outside Terraform shows in the plan as that one binding to add, and the apply restores it.",
 				Computed: true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"host":          schema.StringAttribute{Computed: true, MarkdownDescription: "The host the binding applies to; `*` is any host."},
@@ -112,22 +128,10 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "Limits on the tenant's topics, checked when topics are planned, counting every topic under the prefix on the cluster, not only those in this state.",
 				Optional:            true,
 				Attributes: map[string]schema.Attribute{
-					"max_partitions": schema.Int64Attribute{
-						MarkdownDescription: "The most partitions the tenant's topics may have together.",
-						Optional:            true,
-						Validators:          []validator.Int64{int64validator.AtLeast(1)},
-					},
-					"max_retention_bytes": schema.Int64Attribute{
-						MarkdownDescription: "The most log the tenant may keep, in bytes before replication: the sum over its topics of `retention.bytes` times partitions. " +
-							"With this budget, every topic of the tenant must set `retention.bytes`.",
-						Optional:   true,
-						Validators: []validator.Int64{int64validator.AtLeast(1)},
-					},
-					"max_topics": schema.Int64Attribute{
-						MarkdownDescription: "The most topics the tenant may have.",
-						Optional:            true,
-						Validators:          []validator.Int64{int64validator.AtLeast(1)},
-					},
+					"max_partitions": budgetRange.attribute("The most partitions the tenant's topics may have together."),
+					"max_retention_bytes": retentionBudgetRange.attribute("The most log the tenant may keep, in bytes before replication: the sum over its topics of " +
+						"`retention.bytes` times partitions. With this budget, every topic of the tenant must set `retention.bytes`."),
+					"max_topics": budgetRange.attribute("The most topics the tenant may have."),
 				},
 			},
 			"client_properties": schema.MapAttribute{
@@ -141,13 +145,7 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"The password is write-only (Terraform 1.11 or later, OpenTofu 1.11 or later): set `password_wo` and bump `password_wo_version` to rotate it.",
 				Optional: true,
 				Attributes: map[string]schema.Attribute{
-					"iterations": schema.Int64Attribute{
-						MarkdownDescription: fmt.Sprintf("SCRAM iterations, from %d (Kafka's minimum and the default) to %d.", kafka.MinSCRAMIterations, kafka.MaxSCRAMIterations),
-						Optional:            true,
-						Computed:            true,
-						Default:             int64default.StaticInt64(kafka.MinSCRAMIterations),
-						Validators:          []validator.Int64{int64validator.Between(kafka.MinSCRAMIterations, kafka.MaxSCRAMIterations)},
-					},
+					"iterations": iterations,
 					"mechanism": schema.StringAttribute{
 						MarkdownDescription: "The SCRAM mechanism: " + markdownList(kafka.SCRAMMechanisms) + ". Defaults to `" + kafka.MechanismScramSHA512 + "`.",
 						Optional:            true,
@@ -162,11 +160,7 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 						Sensitive:           true,
 						Validators:          []validator.String{stringvalidator.LengthAtLeast(8)},
 					},
-					"password_wo_version": schema.Int64Attribute{
-						MarkdownDescription: "A number to change whenever `password_wo` changes, since Terraform cannot compare a value it does not store. " +
-							"A credential deleted outside Terraform shows as this version to be applied again.",
-						Required: true,
-					},
+					"password_wo_version": passwordVersion,
 				},
 			},
 			"force_destroy": schema.BoolAttribute{
@@ -220,6 +214,7 @@ func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.busy()()
 	var plan, config tenantModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -294,7 +289,7 @@ func (r *tenantResource) grant(ctx context.Context, plan, config tenantModel, t 
 		err := r.data.client.UpsertSCRAM(ctx, username(t.Principal), plan.Credentials.Mechanism.ValueString(),
 			int32(plan.Credentials.Iterations.ValueInt64()), c.PasswordWO.ValueString())
 		if err != nil {
-			state.Credentials.PasswordWOVersion = types.Int64Null()
+			state.Credentials.PasswordWOVersion = wholeNumberNull()
 			state.ACLBindings = aclList(ctx, nil)
 			return state, err
 		}
@@ -321,6 +316,7 @@ func (r *tenantResource) expectedACLs(ctx context.Context, t tenancy.Tenant, vc 
 }
 
 func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.busy()()
 	var state tenantModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
@@ -424,22 +420,23 @@ func readCredentials(snap *kafka.Snapshot, t tenancy.Tenant, prior *tenantCreden
 		if len(live) == 0 {
 			return nil
 		}
-		return &tenantCredentialsModel{Mechanism: types.StringValue(live[0].Mechanism), Iterations: types.Int64Value(int64(live[0].Iterations)),
-			PasswordWO: types.StringNull(), PasswordWOVersion: types.Int64Null()}
+		return &tenantCredentialsModel{Mechanism: types.StringValue(live[0].Mechanism), Iterations: wholeNumberValue(int64(live[0].Iterations)),
+			PasswordWO: types.StringNull(), PasswordWOVersion: wholeNumberNull()}
 	}
 	out := *prior
 	out.PasswordWO = types.StringNull()
 	for _, c := range live {
 		if c.Mechanism == prior.Mechanism.ValueString() {
-			out.Iterations = types.Int64Value(int64(c.Iterations))
+			out.Iterations = wholeNumberValue(int64(c.Iterations))
 			return &out
 		}
 	}
-	out.PasswordWOVersion = types.Int64Null()
+	out.PasswordWOVersion = wholeNumberNull()
 	return &out
 }
 
 func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.busy()()
 	var plan, state, config tenantModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -516,6 +513,7 @@ func (r *tenantResource) updateCredentials(ctx context.Context, t tenancy.Tenant
 }
 
 func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer r.data.busy()()
 	var state tenantModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -579,6 +577,10 @@ func (r *tenantResource) topicsUnder(ctx context.Context, prefix string) ([]stri
 }
 
 func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if problem := validators.ObjectNameProblem(req.ID); problem != "" {
+		importNameError(&resp.Diagnostics, "tenant", req.ID, problem)
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	// Read adopts the existing credential, if any, on the first refresh.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"math"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
@@ -79,7 +80,7 @@ func (d *throttleStatusDataSource) Schema(_ context.Context, _ datasource.Schema
 			"so without metrics the status of a tenant with quotas is `unknown` rather than a guess.",
 		Attributes: map[string]schema.Attribute{
 			"capacity_share": schema.MapAttribute{
-				MarkdownDescription: "Per quota key, the tenant's effective quota as a fraction of the allowed capacity (per broker; cluster-wide for the controller mutation rate). Only keys with a quota and a declared capacity.",
+				MarkdownDescription: "Per quota key, the tenant's effective quota as a fraction of the allowed capacity (per broker; cluster-wide for the controller mutation rate), to four decimals. Only keys with a quota and a declared capacity.",
 				ElementType:         types.Float64Type, Computed: true,
 			},
 			"client_ids": schema.ListAttribute{
@@ -101,7 +102,7 @@ func (d *throttleStatusDataSource) Schema(_ context.Context, _ datasource.Schema
 			"utilisation":     computedList("Per byte-rate and request key: the quota, the peak rate observed on any broker and where, the fraction of the quota, and the longest throttle time.", utilisationType),
 			"virtual_cluster": schema.StringAttribute{MarkdownDescription: "The tenant's virtual cluster, if any.", Computed: true},
 			"virtual_cluster_share": schema.MapAttribute{
-				MarkdownDescription: "Per envelope key, the tenant's effective quota as a fraction of its virtual cluster's envelope.",
+				MarkdownDescription: "Per envelope key, the tenant's effective quota as a fraction of its virtual cluster's envelope, to four decimals.",
 				ElementType:         types.Float64Type, Computed: true,
 			},
 			"warnings": computedList("What the metrics source reported without failing, such as partial data.", types.StringType),
@@ -126,6 +127,7 @@ func (d *throttleStatusDataSource) Configure(_ context.Context, req datasource.C
 }
 
 func (d *throttleStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer d.data.busy()()
 	var m throttleStatusModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -222,16 +224,20 @@ func (d *throttleStatusDataSource) shares(in capacityInputs, effective map[tenan
 	c := in.capacity
 	for key, e := range effective {
 		if allowed, ok := c.Allowed(key); ok && d.data.capacityDeclared && allowed > 0 {
-			capacity[string(key)] = e.Value / allowed
+			capacity[string(key)] = roundShare(e.Value / allowed)
 		}
 		if vc, ok := in.ns.VirtualClusters[t.VirtualCluster]; ok && vc.Envelope != nil {
 			if limit := envelopeValue(*vc.Envelope, string(key)); limit > 0 {
-				envelope[string(key)] = e.Value / limit
+				envelope[string(key)] = roundShare(e.Value / limit)
 			}
 		}
 	}
 	return floatMapValue(capacity), floatMapValue(envelope)
 }
+
+// roundShare rounds a fraction to four decimals, a hundredth of a percent,
+// so that shares read 0.3 rather than 0.30000000000000004.
+func roundShare(f float64) float64 { return math.Round(f*1e4) / 1e4 }
 
 func observationValue(o tenancy.Observation) attr.Value {
 	f := func(v *float64) attr.Value {

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -30,6 +30,13 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*topicResource)(nil)
 )
 
+// Kafka's own limits: partition counts are 32-bit and replication factors
+// 16-bit integers.
+var (
+	topicPartitionsRange   = wholeRange{1, math.MaxInt32}
+	replicationFactorRange = wholeRange{1, tenancy.MaxReplicationFactor}
+)
+
 // NewTopicResource returns the kafkatenant_topic resource.
 func NewTopicResource() resource.Resource { return &topicResource{} }
 
@@ -43,8 +50,8 @@ type topicModel struct {
 	Config            types.Map    `tfsdk:"config"`
 	ID                types.String `tfsdk:"id"`
 	Name              types.String `tfsdk:"name"`
-	Partitions        types.Int64  `tfsdk:"partitions"`
-	ReplicationFactor types.Int64  `tfsdk:"replication_factor"`
+	Partitions        wholeNumber  `tfsdk:"partitions"`
+	ReplicationFactor wholeNumber  `tfsdk:"replication_factor"`
 	Tenant            types.String `tfsdk:"tenant"`
 	TopicID           types.String `tfsdk:"topic_id"`
 }
@@ -54,6 +61,13 @@ func (r *topicResource) Metadata(_ context.Context, req resource.MetadataRequest
 }
 
 func (r *topicResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	partitions := topicPartitionsRange.attribute("The partition count. It grows in place; a decrease is a plan error, because Kafka cannot remove partitions.")
+	partitions.Optional, partitions.Required = false, true
+	partitions.PlanModifiers = []planmodifier.Number{planmodifiers.PartitionsOnlyGrow()}
+	replicationFactor := replicationFactorRange.attribute("Replicas per partition, at most the number of live brokers. Defaults to the broker's " +
+		"`default.replication.factor`. Changes in place by partition reassignment; the apply waits until it completes.")
+	replicationFactor.Computed = true
+	replicationFactor.PlanModifiers = []planmodifier.Number{numberplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Kafka topic. Partitions grow in place, the replication factor changes in place by partition reassignment, " +
 			"and configs are tracked only for the keys set here: keys set on the topic outside Terraform are left alone, " +
@@ -81,20 +95,8 @@ func (r *topicResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Validators:          []validator.String{validators.TopicName()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
-			"partitions": schema.Int64Attribute{
-				MarkdownDescription: "The partition count, at least 1. It grows in place; a decrease is a plan error, because Kafka cannot remove partitions.",
-				Required:            true,
-				Validators:          []validator.Int64{int64validator.Between(1, 1<<31-1)},
-				PlanModifiers:       []planmodifier.Int64{planmodifiers.PartitionsOnlyGrow()},
-			},
-			"replication_factor": schema.Int64Attribute{
-				MarkdownDescription: "Replicas per partition, at least 1 and at most the number of live brokers. Defaults to the broker's " +
-					"`default.replication.factor`. Changes in place by partition reassignment; the apply waits until it completes.",
-				Optional:      true,
-				Computed:      true,
-				Validators:    []validator.Int64{int64validator.Between(1, 1<<15-1)},
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-			},
+			"partitions":         partitions,
+			"replication_factor": replicationFactor,
 			"tenant": schema.StringAttribute{
 				MarkdownDescription: "The tenant that owns the topic. The name must start with the tenant's `topic_prefix` (the plan fails otherwise and suggests " +
 					"the right name), and the tenant's budgets (topics, partitions, retention bytes) must hold, counting every topic under its prefix on the cluster. " +
@@ -116,6 +118,7 @@ func (r *topicResource) Configure(_ context.Context, req resource.ConfigureReque
 }
 
 func (r *topicResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.busy()()
 	var plan topicModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -178,6 +181,7 @@ func (r *topicResource) Create(ctx context.Context, req resource.CreateRequest, 
 }
 
 func (r *topicResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.busy()()
 	var state topicModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
@@ -219,6 +223,7 @@ func (r *topicResource) Read(ctx context.Context, req resource.ReadRequest, resp
 }
 
 func (r *topicResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.busy()()
 	var plan, state topicModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -280,6 +285,7 @@ func (r *topicResource) applyChanges(ctx context.Context, name string, state, pl
 }
 
 func (r *topicResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer r.data.busy()()
 	var state topicModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -314,6 +320,7 @@ func (r *topicResource) ImportState(ctx context.Context, req resource.ImportStat
 }
 
 func (r *topicResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.data.busy()()
 	if r.data == nil {
 		return
 	}

@@ -25,8 +25,8 @@ func topicState(ctx context.Context, d kafka.TopicDescription, tracked types.Map
 	m := topicModel{
 		ID:                types.StringValue(d.Name),
 		Name:              types.StringValue(d.Name),
-		Partitions:        types.Int64Value(int64(d.Partitions)),
-		ReplicationFactor: types.Int64Value(int64(d.ReplicationFactor)),
+		Partitions:        wholeNumberValue(int64(d.Partitions)),
+		ReplicationFactor: wholeNumberValue(int64(d.ReplicationFactor)),
 		TopicID:           types.StringValue(d.ID),
 		Config:            types.MapNull(types.StringType),
 	}

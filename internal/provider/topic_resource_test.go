@@ -233,7 +233,7 @@ func TestAccTopic_invalidName(t *testing.T) {
 			{Config: topicConfig("orders/eu", 1, "null"), ExpectError: expectError(`Invalid Topic Name.*contains '/'`)},
 			{Config: topicConfig("..", 1, "null"), ExpectError: expectError(`Invalid Topic Name.*reserved`)},
 			{Config: topicConfig(strings.Repeat("a", 250), 1, "null"), ExpectError: expectError(`250 characters long and Kafka allows at most 249`)},
-			{Config: topicConfig("x", 0, "null"), ExpectError: expectError(`partitions.*must be between 1`)},
+			{Config: topicConfig("x", 0, "null"), ExpectError: expectError(`Invalid Whole Number.*partitions = 0 is out of range; use a whole number from 1 to 2147483647`)},
 		},
 	})
 }

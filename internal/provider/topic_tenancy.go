@@ -17,7 +17,7 @@ import (
 // still decide waits for Terraform to plan them: until the ledger has been
 // quiet for settleQuiet, at most settleLimit.
 const (
-	settleQuiet = 400 * time.Millisecond
+	settleQuiet = time.Second
 	settleLimit = 15 * time.Second
 )
 

@@ -3,11 +3,8 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tenancy"
@@ -15,9 +12,9 @@ import (
 
 // envelopeModel maps a virtual cluster's capacity envelope.
 type envelopeModel struct {
-	ConsumerByteRate  types.Int64   `tfsdk:"consumer_byte_rate"`
-	Partitions        types.Int64   `tfsdk:"partitions"`
-	ProducerByteRate  types.Int64   `tfsdk:"producer_byte_rate"`
+	ConsumerByteRate  wholeNumber   `tfsdk:"consumer_byte_rate"`
+	Partitions        wholeNumber   `tfsdk:"partitions"`
+	ProducerByteRate  wholeNumber   `tfsdk:"producer_byte_rate"`
 	RequestPercentage types.Float64 `tfsdk:"request_percentage"`
 }
 
@@ -27,10 +24,10 @@ func envelopeSchema() schema.SingleNestedAttribute {
 			"and all virtual clusters' envelopes together must fit the provider's declared capacity (oversubscription × usable). A dimension left out is not checked.",
 		Optional: true,
 		Attributes: map[string]schema.Attribute{
-			"consumer_byte_rate": schema.Int64Attribute{MarkdownDescription: "Bytes per second its tenants may fetch from each broker together.", Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)}},
-			"partitions":         schema.Int64Attribute{MarkdownDescription: "Partition replicas its tenants' topics may place on each broker, on average.", Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)}},
-			"producer_byte_rate": schema.Int64Attribute{MarkdownDescription: "Bytes per second its tenants may produce to each broker together.", Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)}},
-			"request_percentage": schema.Float64Attribute{MarkdownDescription: "Request-thread percentage its tenants may use on each broker together.", Optional: true, Validators: []validator.Float64{float64validator.AtLeast(0.000001)}},
+			"consumer_byte_rate": byteRateRange.attribute("Bytes per second its tenants may fetch from each broker together."),
+			"partitions":         capacityRanges["partitions_per_broker"].attribute("Partition replicas its tenants' topics may place on each broker, on average."),
+			"producer_byte_rate": byteRateRange.attribute("Bytes per second its tenants may produce to each broker together."),
+			"request_percentage": requestPercentageRange.attribute("Request-thread percentage its tenants may use on each broker together."),
 		},
 	}
 }
@@ -52,11 +49,11 @@ func envelopeState(e *tenancy.Envelope) *envelopeModel {
 	if e == nil {
 		return nil
 	}
-	i := func(v float64) types.Int64 {
+	i := func(v float64) wholeNumber {
 		if v == 0 {
-			return types.Int64Null()
+			return wholeNumberNull()
 		}
-		return types.Int64Value(int64(v))
+		return wholeNumberOf(v)
 	}
 	m := &envelopeModel{ConsumerByteRate: i(e.ConsumerByteRate), Partitions: i(float64(e.Partitions)), ProducerByteRate: i(e.ProducerByteRate),
 		RequestPercentage: types.Float64Null()}

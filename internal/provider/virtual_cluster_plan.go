@@ -18,6 +18,7 @@ import (
 // its tenants' holdings do not allow, counting what other workspaces
 // registered and what this plan proposes before it.
 func (r *virtualClusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.data.busy()()
 	if req.Plan.Raw.IsNull() {
 		return
 	}

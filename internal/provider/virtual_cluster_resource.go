@@ -64,7 +64,7 @@ func (r *virtualClusterResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"allocated": schema.MapAttribute{
 				MarkdownDescription: "What the virtual cluster's tenants hold of each envelope dimension, per broker, counting every quota on the cluster " +
 					"(`producer_byte_rate` and `consumer_byte_rate` in bytes per second, `request_percentage`, and `partitions` as partition replicas per broker). " +
-					"Refreshed on every plan; a dimension the envelope does not declare is absent.",
+					"Rounded to whole bytes per second, percent and partition replicas. Refreshed on every plan; a dimension the envelope does not declare is absent.",
 				ElementType: types.Float64Type,
 				Computed:    true,
 			},
@@ -124,6 +124,7 @@ func (r *virtualClusterResource) Configure(_ context.Context, req resource.Confi
 }
 
 func (r *virtualClusterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.busy()()
 	var plan virtualClusterModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -159,6 +160,7 @@ func (r *virtualClusterResource) register(ctx context.Context, vc tenancy.Virtua
 }
 
 func (r *virtualClusterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.busy()()
 	var state virtualClusterModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
@@ -196,6 +198,7 @@ func (r *virtualClusterResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *virtualClusterResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.busy()()
 	var plan, state virtualClusterModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -248,6 +251,7 @@ func (r *virtualClusterResource) regrantSharedTopics(ctx context.Context, before
 }
 
 func (r *virtualClusterResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer r.data.busy()()
 	var state virtualClusterModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -271,6 +275,10 @@ func (r *virtualClusterResource) Delete(ctx context.Context, req resource.Delete
 }
 
 func (r *virtualClusterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if problem := validators.ObjectNameProblem(req.ID); problem != "" {
+		importNameError(&resp.Diagnostics, "virtual cluster", req.ID, problem)
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
@@ -298,7 +306,7 @@ func (r *virtualClusterResource) state(ctx context.Context, vc tenancy.VirtualCl
 		if in, err := r.data.capacityInputs(ctx, false); err == nil {
 			if snap, err := r.data.snapshot(ctx); err == nil {
 				allocated, free := envelopeAllocation(in, vc, snap.TopicReplicas(), len(snap.Brokers()))
-				m.Allocated, m.Free = floatMapValue(allocated), floatMapValue(free)
+				m.Allocated, m.Free = roundedMapValue(allocated), roundedMapValue(free)
 			}
 		}
 	}

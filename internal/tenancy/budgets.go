@@ -1,6 +1,9 @@
 package tenancy
 
-import "sort"
+import (
+	"math"
+	"sort"
+)
 
 // TopicUsage is what one topic uses of its tenant's budgets.
 type TopicUsage struct {
@@ -46,9 +49,9 @@ func (b Budgets) CheckBudgets(others []TopicUsage, planned TopicUsage) []BudgetV
 	if b.MaxPartitions > 0 {
 		var used int64
 		for _, t := range others {
-			used += t.Partitions
+			used = addCapped(used, t.Partitions)
 		}
-		if used+planned.Partitions > b.MaxPartitions {
+		if addCapped(used, planned.Partitions) > b.MaxPartitions {
 			out = append(out, BudgetViolation{Budget: BudgetPartitions, Limit: b.MaxPartitions, Used: used, Requested: planned.Partitions})
 		}
 	}
@@ -62,17 +65,41 @@ func (b Budgets) CheckBudgets(others []TopicUsage, planned TopicUsage) []BudgetV
 				unlimited = append(unlimited, t.Name)
 				continue
 			}
-			used += t.RetentionBytes * t.Partitions
+			used = addCapped(used, mulCapped(t.RetentionBytes, t.Partitions))
 		}
-		requested := planned.RetentionBytes * planned.Partitions
+		requested := mulCapped(planned.RetentionBytes, planned.Partitions)
 		if planned.RetentionBytes < 0 {
 			unlimited = append(unlimited, planned.Name)
 			requested = 0
 		}
 		sort.Strings(unlimited)
-		if len(unlimited) > 0 || used+requested > b.MaxRetentionBytes {
+		if len(unlimited) > 0 || addCapped(used, requested) > b.MaxRetentionBytes {
 			out = append(out, BudgetViolation{Budget: BudgetRetentionBytes, Limit: b.MaxRetentionBytes, Used: used, Requested: requested, Unlimited: unlimited})
 		}
 	}
 	return out
+}
+
+// Total is Used + Requested, at most math.MaxInt64.
+func (v BudgetViolation) Total() int64 { return addCapped(v.Used, v.Requested) }
+
+// addCapped adds two counts of 0 or more, stopping at math.MaxInt64 rather
+// than overflowing: retention.bytes may be as large as Kafka's own long, and
+// a sum that wrapped negative would pass any budget.
+func addCapped(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
+// mulCapped multiplies two counts of 0 or more, stopping at math.MaxInt64.
+func mulCapped(a, b int64) int64 {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if a > math.MaxInt64/b {
+		return math.MaxInt64
+	}
+	return a * b
 }

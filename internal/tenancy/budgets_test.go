@@ -1,6 +1,7 @@
 package tenancy
 
 import (
+	"math"
 	"reflect"
 	"testing"
 )
@@ -27,6 +28,15 @@ func TestCheckBudgets(t *testing.T) {
 		{"existing topic unlimited", Budgets{MaxRetentionBytes: 1 << 40}, append([]TopicUsage{{Name: "z", Partitions: 1, RetentionBytes: -1}}, others...),
 			TopicUsage{Name: "c", Partitions: 1, RetentionBytes: 1},
 			[]BudgetViolation{{Budget: BudgetRetentionBytes, Limit: 1 << 40, Used: 4000, Requested: 1, Unlimited: []string{"z"}}}},
+		// retention.bytes may be Kafka's largest long; products and sums
+		// saturate instead of wrapping negative and passing the budget.
+		{"retention product beyond int64", Budgets{MaxRetentionBytes: math.MaxInt64 - 1}, nil, TopicUsage{Name: "c", Partitions: 4, RetentionBytes: math.MaxInt64 / 2},
+			[]BudgetViolation{{Budget: BudgetRetentionBytes, Limit: math.MaxInt64 - 1, Used: 0, Requested: math.MaxInt64}}},
+		{"retention sum beyond int64", Budgets{MaxRetentionBytes: math.MaxInt64 - 1}, []TopicUsage{{Name: "a", Partitions: 1, RetentionBytes: math.MaxInt64 - 10}},
+			TopicUsage{Name: "c", Partitions: 1, RetentionBytes: 20},
+			[]BudgetViolation{{Budget: BudgetRetentionBytes, Limit: math.MaxInt64 - 1, Used: math.MaxInt64 - 10, Requested: 20}}},
+		{"partition sum beyond int64", Budgets{MaxPartitions: math.MaxInt32}, []TopicUsage{{Name: "a", Partitions: math.MaxInt64}}, TopicUsage{Name: "c", Partitions: 1},
+			[]BudgetViolation{{Budget: BudgetPartitions, Limit: math.MaxInt32, Used: math.MaxInt64, Requested: 1}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

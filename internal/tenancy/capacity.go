@@ -49,33 +49,66 @@ type Capacity struct {
 	Oversubscription float64
 }
 
+// The most each declared capacity may be. They lie far above any real
+// broker (a petabyte per second, ten thousand threads) and keep every
+// figure derived from them finite and well inside the range of the
+// numbers that hold them: Validate refuses anything larger.
+const (
+	// MaxBytesPerSecond bounds the declared disk and network bandwidths
+	// and every byte-rate quota: 10^15 bytes per second.
+	MaxBytesPerSecond = 1_000_000_000_000_000
+	// MaxThreads bounds io_threads and network_threads each.
+	MaxThreads = 10_000
+	// MaxRequestPercentage is the most request percentage one broker can
+	// have, (MaxThreads + MaxThreads) × 100, which bounds a request
+	// percentage quota or envelope before any capacity is known.
+	MaxRequestPercentage = 2 * MaxThreads * 100
+	// MaxPartitionsPerBroker bounds partitions_per_broker and an
+	// envelope's partitions.
+	MaxPartitionsPerBroker = 10_000_000
+	// MaxBrokerCount bounds broker_count.
+	MaxBrokerCount = 10_000
+	// MaxReplicationFactor is Kafka's own limit: replication factors are
+	// 16-bit integers.
+	MaxReplicationFactor = math.MaxInt16
+	// MaxControllerMutationRate bounds the declared controller mutation
+	// rate and a controller_mutation_rate quota, in partition mutations
+	// per second.
+	MaxControllerMutationRate = 10_000_000
+	// MaxOversubscription bounds oversubscription.
+	MaxOversubscription = 100
+)
+
 // Validate reports every declared value that cannot describe a cluster,
-// naming the provider attribute at fault.
+// naming the provider attribute at fault, including values above the
+// limits (MaxThreads and the others), so that every figure derived from a
+// valid Capacity is finite and not negative.
 func (c Capacity) Validate() error {
 	var errs []error
 	for _, f := range []struct {
-		name  string
-		value float64
+		name       string
+		value, max float64
 	}{
-		{"broker_count", float64(c.BrokerCount)},
-		{"controller_mutation_rate", c.ControllerMutationRate},
-		{"disk_write_bytes_per_second", c.DiskWriteBytesPerSecond},
-		{"io_threads", float64(c.IOThreads)},
-		{"network_in_bytes_per_second", c.NetworkInBytesPerSecond},
-		{"network_out_bytes_per_second", c.NetworkOutBytesPerSecond},
-		{"network_threads", float64(c.NetworkThreads)},
-		{"partitions_per_broker", float64(c.PartitionsPerBroker)},
-		{"replication_factor", float64(c.ReplicationFactor)},
+		{"broker_count", float64(c.BrokerCount), MaxBrokerCount},
+		{"controller_mutation_rate", c.ControllerMutationRate, MaxControllerMutationRate},
+		{"disk_write_bytes_per_second", c.DiskWriteBytesPerSecond, MaxBytesPerSecond},
+		{"io_threads", float64(c.IOThreads), MaxThreads},
+		{"network_in_bytes_per_second", c.NetworkInBytesPerSecond, MaxBytesPerSecond},
+		{"network_out_bytes_per_second", c.NetworkOutBytesPerSecond, MaxBytesPerSecond},
+		{"network_threads", float64(c.NetworkThreads), MaxThreads},
+		{"partitions_per_broker", float64(c.PartitionsPerBroker), MaxPartitionsPerBroker},
+		{"replication_factor", float64(c.ReplicationFactor), MaxReplicationFactor},
 	} {
-		if math.IsNaN(f.value) || math.IsInf(f.value, 0) || f.value < 0 {
-			errs = append(errs, fmt.Errorf("%s = %v: a declared capacity must be a finite number, 0 or more (0 leaves it undeclared)", f.name, f.value))
+		if math.IsNaN(f.value) || math.IsInf(f.value, 0) || f.value < 0 || f.value > f.max {
+			errs = append(errs, fmt.Errorf("%s = %s: a declared capacity must be a number from 0 to %s (0 leaves it undeclared)", f.name, formatInput(f.value), formatNumber(f.max)))
 		}
 	}
 	if math.IsNaN(c.Headroom) || c.Headroom < 0 || c.Headroom >= 1 {
-		errs = append(errs, fmt.Errorf("headroom = %v: it is the fraction of capacity kept free, from 0 up to but excluding 1 (0.2 keeps 20%% free)", c.Headroom))
+		errs = append(errs, fmt.Errorf("headroom = %s: it is the fraction of capacity kept free, from 0 up to but excluding 1 (0.2 keeps 20%% free)", formatInput(c.Headroom)))
 	}
-	if math.IsNaN(c.Oversubscription) || math.IsInf(c.Oversubscription, 0) || c.Oversubscription < 0 || (c.Oversubscription > 0 && c.Oversubscription < 1) {
-		errs = append(errs, fmt.Errorf("oversubscription = %v: it must be 1 or more (1 promises no more than the brokers deliver); to keep capacity free, use headroom", c.Oversubscription))
+	if math.IsNaN(c.Oversubscription) || c.Oversubscription < 0 || (c.Oversubscription > 0 && c.Oversubscription < 1) || c.Oversubscription > MaxOversubscription {
+		errs = append(errs, fmt.Errorf("oversubscription = %s: it must be from 1 (promise no more than the brokers deliver) to %d; to keep capacity free, use headroom",
+			formatInput(c.Oversubscription), MaxOversubscription))
 	}
 	if c.BrokerCount > 0 && c.ReplicationFactor > c.BrokerCount {
 		errs = append(errs, fmt.Errorf("replication_factor = %d exceeds broker_count = %d: each replica of a partition needs its own broker", c.ReplicationFactor, c.BrokerCount))
@@ -209,6 +242,38 @@ func (c Capacity) Usable(key QuotaKey) (float64, bool) {
 func (c Capacity) Allowed(key QuotaKey) (float64, bool) {
 	usable, ok := c.Usable(key)
 	return c.oversubscription() * usable, ok
+}
+
+// BrokerLimit returns the most a single quota of key can be granted on one
+// broker, whatever the oversubscription, and whether it is known. A request
+// percentage is percent of one thread, so one entity can use at most every
+// request thread a broker runs: (io threads + network threads) × 100,
+// without headroom, which keeps capacity free for others rather than
+// shrinking a broker. Other keys have no such limit here.
+func (c Capacity) BrokerLimit(key QuotaKey) (float64, bool) {
+	if key != RequestPercentage || c.NotChecked(RequestPercentage) != "" {
+		return 0, false
+	}
+	return float64(c.IOThreads+c.NetworkThreads) * 100, true
+}
+
+// CheckBrokerLimits returns a violation for each per-broker value of one
+// entity's quota that exceeds BrokerLimit: no oversubscription lets one
+// entity use more threads than a broker has.
+func (c Capacity) CheckBrokerLimits(entity Entity, values map[QuotaKey]float64) []CapacityViolation {
+	var out []CapacityViolation
+	for _, key := range CapacityKeys {
+		v, set := values[key]
+		limit, ok := c.BrokerLimit(key)
+		if !set || !ok || !over(v, limit) {
+			continue
+		}
+		out = append(out, CapacityViolation{Dimension: string(key), Message: fmt.Sprintf(
+			"%s = %s for %s is more than one broker has: (io threads %d + network threads %d) × 100%% = %s. One entity cannot use more request threads "+
+				"than a broker runs, whatever the oversubscription; set %s to at most %s, or declare the brokers' real thread counts",
+			key, shortValue(key, v), entity, c.IOThreads, c.NetworkThreads, shortValue(key, limit), key, formatNumber(limit))})
+	}
+	return out
 }
 
 // PartitionReplicas returns how many partition replicas the cluster may

@@ -160,6 +160,17 @@ func TestCapacity_Validate(t *testing.T) {
 		{"rf above brokers", func(c *Capacity) { c.BrokerCount = 2 }, []string{"replication_factor = 3 exceeds broker_count = 2"}},
 		{"network out below replication", func(c *Capacity) { c.NetworkOutBytesPerSecond = 300e6 }, []string{"network_out_bytes_per_second = 300 MB/s cannot carry the replication traffic", "(3 − 1) × 600 MB/s ÷ 3 = 400 MB/s"}},
 		{"all errors at once", func(c *Capacity) { c.IOThreads, c.Headroom = -1, 2 }, []string{"io_threads = -1", "headroom = 2"}},
+		// The limits keep every derived figure finite and exact.
+		{"threads that would overflow", func(c *Capacity) { c.IOThreads, c.NetworkThreads = 9000000000000000000, 9000000000000000000 },
+			[]string{"io_threads = 9000000000000000000: a declared capacity must be a number from 0 to 10000", "network_threads = 9000000000000000000"}},
+		{"oversubscription 1e30", func(c *Capacity) { c.Oversubscription = 1e30 }, []string{"oversubscription = 1e+30: it must be from 1", "to 100"}},
+		{"infinite oversubscription", func(c *Capacity) { c.Oversubscription = math.Inf(1) }, []string{"oversubscription = +Inf"}},
+		{"NaN headroom", func(c *Capacity) { c.Headroom = math.NaN() }, []string{"headroom = NaN"}},
+		{"bandwidth above a petabyte per second", func(c *Capacity) { c.NetworkInBytesPerSecond = 1e15 + 1 }, []string{"network_in_bytes_per_second = 1000000000000001", "from 0 to 1000000000000000"}},
+		{"partitions per broker above the limit", func(c *Capacity) { c.PartitionsPerBroker = MaxPartitionsPerBroker + 1 }, []string{"partitions_per_broker = 10000001"}},
+		{"broker count above the limit", func(c *Capacity) { c.BrokerCount = MaxBrokerCount + 1 }, []string{"broker_count = 10001"}},
+		{"replication factor above Kafka's", func(c *Capacity) { c.BrokerCount, c.ReplicationFactor = 0, math.MaxInt16+1 }, []string{"replication_factor = 32768"}},
+		{"every limit at once", func(c *Capacity) { *c = atLimits() }, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -270,4 +281,72 @@ func mustUsable(t *testing.T, c Capacity, key QuotaKey) float64 {
 
 func approx(a, b float64) bool {
 	return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b))
+}
+
+// atLimits declares every capacity at its largest valid value.
+func atLimits() Capacity {
+	return Capacity{
+		BrokerCount: MaxBrokerCount, ControllerMutationRate: MaxControllerMutationRate, DiskWriteBytesPerSecond: MaxBytesPerSecond,
+		IOThreads: MaxThreads, NetworkInBytesPerSecond: MaxBytesPerSecond, NetworkOutBytesPerSecond: MaxBytesPerSecond, NetworkThreads: MaxThreads,
+		Oversubscription: MaxOversubscription, PartitionsPerBroker: MaxPartitionsPerBroker, ReplicationFactor: 1,
+	}
+}
+
+// At the limits, the derived figures are finite, exact and not negative:
+// no sum of threads or product of partitions wraps around.
+func TestCapacity_limitsKeepFiguresExact(t *testing.T) {
+	c := atLimits()
+	if err := c.Validate(); err != nil {
+		t.Fatalf("Validate() at the limits = %v", err)
+	}
+	want := map[QuotaKey]float64{
+		ProducerByteRate:       MaxBytesPerSecond,
+		ConsumerByteRate:       MaxBytesPerSecond,
+		RequestPercentage:      MaxRequestPercentage,
+		ControllerMutationRate: MaxControllerMutationRate,
+	}
+	for key, usable := range want {
+		got, ok := c.Usable(key)
+		if !ok || got != usable {
+			t.Errorf("Usable(%s) = %v, %v; want %v", key, got, ok, usable)
+		}
+		allowed, ok := c.Allowed(key)
+		if !ok || allowed != usable*MaxOversubscription || math.IsInf(allowed, 0) {
+			t.Errorf("Allowed(%s) = %v, %v; want %v", key, allowed, ok, usable*MaxOversubscription)
+		}
+	}
+	replicas, ok := c.PartitionReplicas()
+	if !ok || replicas != MaxPartitionsPerBroker*MaxBrokerCount {
+		t.Errorf("PartitionReplicas() = %d, %v; want %d", replicas, ok, MaxPartitionsPerBroker*MaxBrokerCount)
+	}
+	if limit, ok := c.BrokerLimit(RequestPercentage); !ok || limit != MaxRequestPercentage {
+		t.Errorf("BrokerLimit(request_percentage) = %v, %v; want %v", limit, ok, MaxRequestPercentage)
+	}
+}
+
+// A single quota may not use more request threads than one broker runs,
+// however much oversubscription lets quotas add up to.
+func TestCapacity_CheckBrokerLimits(t *testing.T) {
+	c := Capacity{IOThreads: 5, NetworkThreads: 6, Oversubscription: 3}
+	user := Entity{User("team-a")}
+	if allowed, _ := c.Allowed(RequestPercentage); allowed != 3300 {
+		t.Fatalf("Allowed(request_percentage) = %v, want 3300 with oversubscription 3", allowed)
+	}
+	if got := c.CheckBrokerLimits(user, map[QuotaKey]float64{RequestPercentage: 1100, ProducerByteRate: 1e12}); len(got) != 0 {
+		t.Errorf("a quota of exactly one broker's threads is refused: %v", got)
+	}
+	got := c.CheckBrokerLimits(user, map[QuotaKey]float64{RequestPercentage: 1101})
+	if len(got) != 1 || got[0].Dimension != string(RequestPercentage) {
+		t.Fatalf("CheckBrokerLimits(1101%%) = %v, want one request_percentage violation", got)
+	}
+	for _, s := range []string{"request_percentage = 1101% for user=team-a is more than one broker has: (io threads 5 + network threads 6) × 100% = 1100%",
+		"whatever the oversubscription", "at most 1100"} {
+		if !strings.Contains(got[0].Message, s) {
+			t.Errorf("message %q lacks %q", got[0].Message, s)
+		}
+	}
+	undeclared := Capacity{IOThreads: 5}
+	if got := undeclared.CheckBrokerLimits(user, map[QuotaKey]float64{RequestPercentage: 1e6}); len(got) != 0 {
+		t.Errorf("checked without network_threads declared: %v", got)
+	}
 }

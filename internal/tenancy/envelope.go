@@ -264,9 +264,9 @@ func (r EnvelopesReport) overText(s EnvelopeSum) string {
 func formatDimension(dimension string, v float64, full bool) string {
 	switch {
 	case dimension == partitionsDimension && full:
-		return formatNumber(v) + " partition replicas"
+		return formatNumber(RoundFigure(dimension, v)) + " partition replicas"
 	case dimension == partitionsDimension:
-		return formatNumber(v)
+		return formatNumber(RoundFigure(dimension, v))
 	case full:
 		return formatValue(QuotaKey(dimension), v)
 	}

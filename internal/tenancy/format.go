@@ -62,6 +62,35 @@ func formatNumber(v float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
+// RoundFigure rounds a capacity figure of dimension (a quota key or
+// "partitions") to the unit operators read it in: whole bytes per second,
+// whole percent and whole partition replicas, and hundredths for the
+// per-second rates of partition mutations and connections, whose quotas
+// are often below one. Outputs use it so that 0.8 × 1100 reads 880, not
+// 880.0000000000001; the checks compare the exact figures.
+func RoundFigure(dimension string, v float64) float64 {
+	var r float64
+	switch QuotaKey(dimension) {
+	case ControllerMutationRate, ConnectionCreationRate:
+		r = math.Round(v*100) / 100
+	default:
+		r = math.Round(v)
+	}
+	if r == 0 {
+		return 0 // not -0
+	}
+	return r
+}
+
+// formatInput prints a declared value as given, in the shortest form that
+// reads back as the same number: 1000.5, 9000000000000000000, 1e+30, NaN.
+func formatInput(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e21 {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
 // trimDecimals prints v with at most places decimals and no trailing zeros.
 func trimDecimals(v float64, places int) string {
 	s := strconv.FormatFloat(v, 'f', places, 64)

@@ -1,6 +1,9 @@
 package tenancy
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestFormatByteRate(t *testing.T) {
 	tests := []struct {
@@ -38,5 +41,33 @@ func TestFormatRatio(t *testing.T) {
 		if got := formatRatio(tt.in, tt.minPlaces); got != tt.want {
 			t.Errorf("formatRatio(%v, %d) = %q, want %q", tt.in, tt.minPlaces, got, tt.want)
 		}
+	}
+}
+
+func TestRoundFigure(t *testing.T) {
+	usable, _ := Capacity{IOThreads: 8, NetworkThreads: 3, Headroom: 0.2}.Usable(RequestPercentage)
+	if usable == 880 {
+		t.Fatal("the float noise this test is about is gone; pick other figures")
+	}
+	cases := []struct {
+		dimension string
+		in, want  float64
+	}{
+		{string(RequestPercentage), usable, 880},
+		{string(ProducerByteRate), 159999999.99999997, 160e6},
+		{string(ConsumerByteRate), 0.4, 0},
+		{string(ConsumerByteRate), -0.4, 0},
+		{"partitions", 3.3333333333333335, 3},
+		{string(ControllerMutationRate), 0.30000000000000004, 0.3},
+		{string(ConnectionCreationRate), 2.005, 2.01},
+	}
+	for _, c := range cases {
+		got := RoundFigure(c.dimension, c.in)
+		if got != c.want || math.Signbit(got) {
+			t.Errorf("RoundFigure(%s, %v) = %v, want %v", c.dimension, c.in, got, c.want)
+		}
+	}
+	if got := FormatDimension("partitions", 10.0/3); got != "3 partition replicas" {
+		t.Errorf("FormatDimension(partitions, 10/3) = %q", got)
 	}
 }

@@ -29,7 +29,10 @@ type Ledger struct {
 	quotas     map[string]PlannedQuota
 	unknown    map[string]bool
 	lastChange time.Time
-	changed    chan struct{}
+	// inflight counts the provider calls under way, waiting the ones of
+	// them waiting in Settle.
+	inflight, waiting int
+	changed           chan struct{}
 }
 
 // PlannedTopic is a topic as the plan leaves it.
@@ -171,6 +174,23 @@ func (l *Ledger) Touch() {
 	l.touchLocked()
 }
 
+// Begin notes that a call from Terraform (a read, a plan, a create, a
+// delete) is under way, and returns the function that notes its end. While
+// any call other than the waiting ones is under way, the ledger is not
+// quiet: a delete the plan depends on may be about to finish.
+func (l *Ledger) Begin() func() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.inflight++
+	l.touchLocked()
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.inflight--
+		l.touchLocked()
+	}
+}
+
 func (l *Ledger) touchLocked() {
 	l.lastChange = time.Now()
 	close(l.changed)
@@ -178,17 +198,26 @@ func (l *Ledger) touchLocked() {
 }
 
 // Settle waits until the ledger has been quiet for quiet, counted from the
-// call at the earliest, that is until Terraform has stopped planning
-// further resources in this process, or until limit has passed or ctx
-// ends. A check that would fail because of
+// call at the earliest, with no call under way but those waiting here:
+// until Terraform has stopped planning or applying further resources in
+// this process. It gives up when limit has passed or ctx ends. A check that would fail because of
 // objects whose fate the plan may still decide (a topic planned for
 // destroy after the one being checked) waits for this and checks again.
 func (l *Ledger) Settle(ctx context.Context, quiet, limit time.Duration) {
 	deadline := time.NewTimer(limit)
 	defer deadline.Stop()
 	start := time.Now()
+	l.mu.Lock()
+	l.waiting++
+	l.mu.Unlock()
+	defer func() {
+		l.mu.Lock()
+		l.waiting--
+		l.mu.Unlock()
+	}()
 	for {
 		l.mu.Lock()
+		busy := l.inflight > l.waiting
 		last := l.lastChange
 		if last.Before(start) {
 			// Quiet is counted from the call at the earliest, so that the
@@ -198,8 +227,11 @@ func (l *Ledger) Settle(ctx context.Context, quiet, limit time.Duration) {
 		wait := quiet - time.Since(last)
 		changed := l.changed
 		l.mu.Unlock()
-		if wait <= 0 {
+		if wait <= 0 && !busy {
 			return
+		}
+		if wait <= 0 {
+			wait = quiet
 		}
 		timer := time.NewTimer(wait)
 		select {

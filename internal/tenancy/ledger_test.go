@@ -164,3 +164,28 @@ func TestLedgerTopicsQuotasUnknown(t *testing.T) {
 		}
 	})
 }
+
+// A call under way keeps the ledger from settling, however long it takes;
+// the calls waiting in Settle do not.
+func TestLedgerSettleWaitsForCallsUnderWay(t *testing.T) {
+	l := NewLedger()
+	waiter := l.Begin()
+	defer waiter()
+	other := l.Begin()
+	done := make(chan struct{})
+	go func() {
+		l.Settle(context.Background(), 20*time.Millisecond, 5*time.Second)
+		close(done)
+	}()
+	select {
+	case <-done:
+		t.Fatal("Settle returned while another call was under way")
+	case <-time.After(150 * time.Millisecond):
+	}
+	other()
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+		t.Fatal("Settle did not return once the other call ended")
+	}
+}

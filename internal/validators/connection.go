@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -60,21 +61,67 @@ func HostPortProblem(addr string) string {
 // Duration validates a positive Go duration string such as "30s".
 func Duration() validator.String { return durationValidator{} }
 
-type durationValidator struct{}
+// DurationBetween validates a Go duration string from min to max inclusive,
+// such as the provider's timeout, which the Kafka client accepts only in a
+// range.
+func DurationBetween(minimum, maximum time.Duration) validator.String {
+	return durationValidator{min: minimum, max: maximum}
+}
 
-func (durationValidator) Description(context.Context) string {
-	return "must be a positive Go duration such as \"30s\" or \"2m\""
+// durationValidator checks a duration string; a zero max leaves it
+// unbounded above.
+type durationValidator struct{ min, max time.Duration }
+
+func (v durationValidator) Description(context.Context) string {
+	if v.max == 0 {
+		return "must be a positive Go duration such as \"30s\" or \"2m\""
+	}
+	return fmt.Sprintf("must be a Go duration from %s to %s, such as \"30s\" or \"2m\"", ShortDuration(v.min), ShortDuration(v.max))
 }
 
 func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	v := req.ConfigValue.ValueString()
-	if d, err := time.ParseDuration(v); err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
-			fmt.Sprintf("The value %q is not a positive Go duration. Use a number with a unit, such as \"30s\", \"90s\" or \"2m\".", v))
+	value := req.ConfigValue.ValueString()
+	if v.max == 0 {
+		if d, err := time.ParseDuration(value); err != nil || d <= 0 {
+			resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+				fmt.Sprintf("The value %q is not a positive Go duration. Use a number with a unit, such as \"30s\", \"90s\" or \"2m\".", value))
+		}
+		return
 	}
+	if _, problem := ParseDurationBetween(value, v.min, v.max); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration", fmt.Sprintf("The value %q %s.", value, problem))
+	}
+}
+
+// ParseDurationBetween parses s as a Go duration from min to max inclusive.
+// When it is not one, it returns why, as a phrase that follows the quoted
+// value ("is not a Go duration ..."), naming the range and an example.
+func ParseDurationBetween(s string, minimum, maximum time.Duration) (time.Duration, string) {
+	d, err := time.ParseDuration(s)
+	rng := fmt.Sprintf("from %s to %s", ShortDuration(minimum), ShortDuration(maximum))
+	switch {
+	case err != nil:
+		return 0, fmt.Sprintf("is not a Go duration: use a number with a unit %s, such as \"30s\" or \"2m\"", rng)
+	case d < minimum || d > maximum:
+		return 0, fmt.Sprintf("is outside the range the Kafka client accepts: use a duration %s, such as \"30s\" or \"2m\"", rng)
+	}
+	return d, ""
+}
+
+// ShortDuration prints d as Go parses it, without zero units: "15m"
+// rather than "15m0s".
+func ShortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

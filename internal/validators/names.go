@@ -31,16 +31,24 @@ func (v objectNameValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (v objectNameValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v objectNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	name := req.ConfigValue.ValueString()
-	if len(name) > MaxObjectNameLength || !objectName.MatchString(name) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Name",
-			fmt.Sprintf("The name %q cannot be used: it %s. Names become parts of topic names and principals, joined with '.', so they cannot contain one.",
-				name, v.Description(ctx)))
+	if problem := ObjectNameProblem(name); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Name", fmt.Sprintf("The name %q cannot be used: %s.", name, problem))
 	}
+}
+
+// ObjectNameProblem returns why name cannot name a virtual cluster or
+// tenant, stating the rule, or "" when it can.
+func ObjectNameProblem(name string) string {
+	if len(name) > MaxObjectNameLength || !objectName.MatchString(name) {
+		return fmt.Sprintf("it %s. Names become parts of topic names and principals, joined with '.', so they cannot contain one",
+			objectNameValidator{}.Description(context.Background()))
+	}
+	return ""
 }
 
 // Principal validates a Kafka principal of the form "Type:name", such as

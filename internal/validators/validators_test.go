@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -165,6 +166,52 @@ func TestDuration(t *testing.T) {
 	}
 }
 
+// The provider's timeout must lie in the range franz-go accepts; the
+// message names the range so the fix needs no documentation.
+func TestDurationBetween(t *testing.T) {
+	bad := func(detail ...string) []wantDiag {
+		return []wantDiag{{severity: diag.SeverityError, path: path.Root("timeout"), summary: "Invalid Duration", detail: detail}}
+	}
+	cases := []struct {
+		in   types.String
+		want []wantDiag
+	}{
+		{in: types.StringValue("1s")},
+		{in: types.StringValue("30s")},
+		{in: types.StringValue("15m")},
+		{in: types.StringValue("14m59s")},
+		{in: types.StringNull()},
+		{in: types.StringUnknown()},
+		{in: types.StringValue("50ms"), want: bad(`The value "50ms" is outside the range the Kafka client accepts: use a duration from 1s to 15m, such as "30s"`)},
+		{in: types.StringValue("999ms"), want: bad(`"999ms" is outside the range`, "from 1s to 15m")},
+		{in: types.StringValue("15m1s"), want: bad(`"15m1s" is outside the range`)},
+		{in: types.StringValue("20m"), want: bad(`"20m" is outside the range`, "from 1s to 15m")},
+		{in: types.StringValue("1000000h"), want: bad(`"1000000h" is outside the range`)},
+		{in: types.StringValue("0s"), want: bad(`"0s" is outside the range`)},
+		{in: types.StringValue("-5s"), want: bad(`"-5s" is outside the range`)},
+		{in: types.StringValue("30"), want: bad(`The value "30" is not a Go duration: use a number with a unit from 1s to 15m`)},
+		{in: types.StringValue("99999999999999999999h"), want: bad(`is not a Go duration`)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in.String(), func(t *testing.T) {
+			req := validator.StringRequest{Path: path.Root("timeout"), ConfigValue: tc.in}
+			var resp validator.StringResponse
+			validators.DurationBetween(time.Second, 15*time.Minute).ValidateString(context.Background(), req, &resp)
+			checkDiags(t, resp.Diagnostics, tc.want...)
+		})
+	}
+}
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		time.Second: "1s", 15 * time.Minute: "15m", 2 * time.Hour: "2h", 90 * time.Second: "1m30s", 1500 * time.Millisecond: "1.5s",
+	} {
+		if got := validators.ShortDuration(d); got != want {
+			t.Errorf("ShortDuration(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
+
 func validateTopicConfig(v types.Map) diag.Diagnostics {
 	req := validator.MapRequest{Path: path.Root("config"), ConfigValue: v}
 	var resp validator.MapResponse
@@ -243,6 +290,7 @@ func TestDescriptions(t *testing.T) {
 		"TopicConfig": validators.TopicConfig(),
 		"HostPorts":   validators.HostPorts(),
 		"Duration":    validators.Duration(),
+		"Between":     validators.DurationBetween(time.Second, time.Minute),
 	} {
 		if d.Description(ctx) == "" || d.MarkdownDescription(ctx) == "" {
 			t.Errorf("%s has an empty description", name)
