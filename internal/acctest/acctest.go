@@ -7,6 +7,7 @@ package acctest
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,4 +179,74 @@ func AdminClient(t *testing.T) *kafka.Client {
 	c := kafka.NewClient(ConnectionConfig())
 	t.Cleanup(c.Close)
 	return c
+}
+
+// Restartable is an embedded cluster of one test's own, on fixed loopback
+// ports with its state in a directory, that the test can stop and start
+// again, as fault-injection tests do to a broker that dies and comes back.
+type Restartable struct {
+	t     *testing.T
+	ports []int
+	dir   string
+	// Cluster is the running cluster; nil while stopped.
+	Cluster *embedded.Cluster
+}
+
+// StartRestartable starts a restartable cluster, stopped when the test
+// ends. It skips the test when the suite targets an external cluster.
+func StartRestartable(t *testing.T) *Restartable {
+	t.Helper()
+	if cluster == nil {
+		t.Skip("stops and restarts a cluster of its own, in-process; the suite targets an external cluster")
+	}
+	r := &Restartable{t: t, dir: t.TempDir()}
+	for range embedded.DefaultBrokers {
+		r.ports = append(r.ports, freePort(t))
+	}
+	r.Start()
+	t.Cleanup(r.Stop)
+	return r
+}
+
+// Start starts the cluster again from its state directory.
+func (r *Restartable) Start() {
+	r.t.Helper()
+	c, err := embedded.Start(embedded.Options{Ports: r.ports, DataDir: r.dir})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.Cluster = c
+}
+
+// Stop stops the cluster, which saves its state; connections drop at once.
+func (r *Restartable) Stop() {
+	if r.Cluster != nil {
+		r.Cluster.Close()
+		r.Cluster = nil
+	}
+}
+
+// Env returns the KAFKATENANT_* variables of the cluster, valid across
+// restarts.
+func (r *Restartable) Env() map[string]string {
+	addrs := make([]string, len(r.ports))
+	for i, p := range r.ports {
+		addrs[i] = fmt.Sprintf("127.0.0.1:%d", p)
+	}
+	return map[string]string{
+		"KAFKATENANT_BOOTSTRAP_SERVERS": strings.Join(addrs, ","),
+		"KAFKATENANT_SASL_MECHANISM":    embedded.DefaultMechanism,
+		"KAFKATENANT_SASL_USERNAME":     embedded.DefaultAdminUser,
+		"KAFKATENANT_SASL_PASSWORD":     embedded.DefaultAdminPassword,
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }

@@ -195,6 +195,11 @@ func present(v string) string {
 	return "(set)"
 }
 
+// EffectiveTimeout is the timeout the client uses: Timeout, or
+// DefaultTimeout when it is not set. It bounds each whole operation of the
+// provider, the first connection included.
+func (c Config) EffectiveTimeout() time.Duration { return c.timeout() }
+
 func (c Config) timeout() time.Duration {
 	if c.Timeout <= 0 {
 		return DefaultTimeout

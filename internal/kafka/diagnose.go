@@ -169,7 +169,9 @@ func diagnose(ctx context.Context, cfg Config, err error) error {
 		return base
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, 4*probeTimeout)
+	// The probes get their own time, at most the timeout again: the call
+	// that failed has usually used all of its own.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), min(4*probeTimeout, cfg.timeout()))
 	defer cancel()
 
 	// A seed that is down (a broker in maintenance) must not hide why the
@@ -182,6 +184,12 @@ func diagnose(ctx context.Context, cfg Config, err error) error {
 	base.Addr = addr
 
 	speaksPlain := probePlaintext(ctx, addr)
+	if !speaksPlain && errors.Is(err, context.DeadlineExceeded) && !cfg.tlsEnabled() {
+		// The listener accepts connections and answers nothing, not even
+		// a plaintext request: a frozen or overloaded broker, which the
+		// timeout explains better than any probe.
+		return base
+	}
 	if cfg.tlsEnabled() {
 		if speaksPlain {
 			base.Kind = ConnectTLSToPlaintext

@@ -128,7 +128,8 @@ func (r *aclResource) Configure(_ context.Context, req resource.ConfigureRequest
 }
 
 func (r *aclResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var plan aclModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -143,14 +144,14 @@ func (r *aclResource) Create(ctx context.Context, req resource.CreateRequest, re
 	// after the plan may own the resource.
 	ns, err := r.data.namespaces(ctx, true)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the registry", err)
+		r.data.clusterError(&resp.Diagnostics, "read the registry", err)
 		return
 	}
 	if !r.checkCrossTenant(ns, binding, plan.CrossTenant.ValueBool(), true, &resp.Diagnostics) {
 		return
 	}
 	if err := r.data.client.CreateACLs(ctx, []kafka.ACL{binding}); err != nil {
-		clusterError(&resp.Diagnostics, "create ACL "+binding.String(), err)
+		r.data.clusterError(&resp.Diagnostics, "create ACL "+binding.String(), err)
 		return
 	}
 	plan.ID = types.StringValue(aclID(binding))
@@ -158,7 +159,8 @@ func (r *aclResource) Create(ctx context.Context, req resource.CreateRequest, re
 }
 
 func (r *aclResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var state aclModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
@@ -171,7 +173,7 @@ func (r *aclResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	}
 	snap, err := r.data.snapshot(ctx)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read ACL "+binding.String(), err)
+		r.data.clusterError(&resp.Diagnostics, "read ACL "+binding.String(), err)
 		return
 	}
 	if !slices.Contains(snap.ACLs(binding.Principal), binding) {
@@ -186,14 +188,16 @@ func (r *aclResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 // Update only ever changes cross_tenant or the spelling of an enum, which
 // live in state alone: any other change replaces the binding.
 func (r *aclResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var plan aclModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
 func (r *aclResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var state aclModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -205,7 +209,7 @@ func (r *aclResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 		return
 	}
 	if err := r.data.client.DeleteACLs(ctx, []kafka.ACL{binding}); err != nil {
-		clusterError(&resp.Diagnostics, "delete ACL "+binding.String(), err)
+		r.data.clusterError(&resp.Diagnostics, "delete ACL "+binding.String(), err)
 	}
 }
 
@@ -221,7 +225,7 @@ func (r *aclResource) ImportState(ctx context.Context, req resource.ImportStateR
 	if r.data.canReachCluster() {
 		ns, err := r.data.namespaces(ctx, false)
 		if err != nil {
-			clusterError(&resp.Diagnostics, "read the registry", err)
+			r.data.clusterError(&resp.Diagnostics, "read the registry", err)
 			return
 		}
 		if !r.checkNotTenantHeld(ctx, ns, binding, &resp.Diagnostics) {
@@ -272,7 +276,8 @@ func (r *aclResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 }
 
 func (r *aclResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	if req.Plan.Raw.IsNull() {
 		return
 	}
@@ -316,7 +321,7 @@ func (r *aclResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	}
 	ns, err := r.data.namespaces(ctx, false)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the registry", err)
+		r.data.clusterError(&resp.Diagnostics, "read the registry", err)
 		return
 	}
 	r.data.ledger.View(func(v tenancy.LedgerView) { ns = ns.With(v.Namespaces) })
@@ -330,7 +335,7 @@ func (r *aclResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 func (r *aclResource) checkNotTenantHeld(ctx context.Context, ns tenancy.Namespaces, b kafka.ACL, diags *diag.Diagnostics) bool {
 	snap, err := r.data.snapshot(ctx)
 	if err != nil {
-		clusterError(diags, "read the cluster", err)
+		r.data.clusterError(diags, "read the cluster", err)
 		return false
 	}
 	idempotent := !snap.IdempotentWriteByTopic()

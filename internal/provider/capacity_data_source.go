@@ -100,19 +100,20 @@ func (d *capacityDataSource) Configure(_ context.Context, req datasource.Configu
 }
 
 func (d *capacityDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defer d.data.busy()()
+	ctx, end := d.data.begin(ctx)
+	defer end()
 	if !d.data.canReachCluster() {
 		deferredChecksWarning(&resp.Diagnostics)
 		return
 	}
 	in, err := d.data.capacityInputs(ctx, false)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the quotas and principals on the cluster", err)
+		d.data.clusterError(&resp.Diagnostics, "read the quotas and principals on the cluster", err)
 		return
 	}
 	snap, err := d.data.snapshot(ctx)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the cluster", err)
+		d.data.clusterError(&resp.Diagnostics, "read the cluster", err)
 		return
 	}
 	brokers := len(snap.Brokers())

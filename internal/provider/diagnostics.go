@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -29,6 +30,25 @@ func clusterError(diags *diag.Diagnostics, action string, err error) {
 		return
 	}
 	diags.AddError("Kafka Request Failed", fmt.Sprintf("kafkatenant could not %s.\n\nError: %s", action, err))
+}
+
+// clusterTimeout reports a call that did not complete within the
+// provider's timeout, which bounds each whole operation.
+func clusterTimeout(diags *diag.Diagnostics, action string, servers []string, timeout time.Duration, err error) {
+	diags.AddError("Kafka Cluster Did Not Answer in Time",
+		fmt.Sprintf("kafkatenant could not %s within %s, the provider's timeout for one operation (timeout, or %s). The brokers tried were %s. "+
+			"Check that they are up and reachable from this machine, or raise the timeout for a slow cluster. Running the apply again converges: "+
+			"what this one created before the failure is found and adopted, and nothing is created twice.\n\nError: %s",
+			action, timeout, envTimeout, strings.Join(servers, ", "), err))
+}
+
+// clusterUnavailable reports a call not attempted because the cluster had
+// stopped answering earlier in the same run.
+func clusterUnavailable(diags *diag.Diagnostics, action string, first error) {
+	diags.AddError("Kafka Cluster Unavailable",
+		fmt.Sprintf("kafkatenant did not try to %s: the cluster stopped answering earlier in this run, and waiting again for every resource would "+
+			"only multiply the wait. Once the brokers are back, running the apply again converges: what this run created is found and adopted.\n\n"+
+			"First error: %s", action, first))
 }
 
 // connectAdvice returns the summary and what-to-check text for a
@@ -162,6 +182,22 @@ func topicExistsError(diags *diag.Diagnostics, name string) {
 	diags.AddAttributeError(path.Root("name"), "Topic Already Exists",
 		fmt.Sprintf("A topic named %q already exists on the cluster, so it cannot be created. To manage the existing topic with Terraform, import it:\n\n"+
 			"  terraform import <address> %s\n\nor add an import block with id = %q. Otherwise choose another name.", name, name, name))
+}
+
+// topicToAdopt warns that a topic to create exists already with exactly
+// the planned settings, and will be adopted.
+func topicToAdopt(diags *diag.Diagnostics, name string) {
+	diags.AddAttributeWarning(path.Root("name"), "Existing Topic Will Be Adopted",
+		fmt.Sprintf("The topic %q exists already, with exactly the partitions, replication factor and configs planned for it, and no state records it: "+
+			"most likely an earlier apply created it and failed before it could record it. The apply takes it over as it is instead of creating it. "+
+			"If another workspace or tool manages this topic, remove it from this configuration instead.", name))
+}
+
+// topicAdopted warns that a create found its topic created already.
+func topicAdopted(diags *diag.Diagnostics, name string) {
+	diags.AddAttributeWarning(path.Root("name"), "Existing Topic Adopted",
+		fmt.Sprintf("Creating the topic %q found it created already, with exactly the planned settings: an earlier attempt whose answer was lost "+
+			"created it. It is now recorded in state as it is; nothing was created twice.", name))
 }
 
 // replicationFactorError reports a replication factor the cluster cannot

@@ -2,7 +2,11 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net"
+	"syscall"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -82,6 +86,11 @@ type providerData struct {
 	// its topics within this process (Terraform creates resources in
 	// parallel).
 	tenantLocks sync.Map
+	// down holds the first failure that showed the cluster not answering
+	// in this run; later calls fail at once instead of each waiting for
+	// the timeout again.
+	downMu sync.Mutex
+	down   error
 }
 
 // lockTenant takes the tenant's lock and returns its release.
@@ -120,11 +129,67 @@ func (d *providerData) snapshot(ctx context.Context) (*kafka.Snapshot, error) {
 	return d.client.Snapshot(ctx)
 }
 
-// busy notes a call from Terraform under way, for the ledger's Settle, and
-// returns the function that notes its end.
-func (d *providerData) busy() func() {
+// begin starts a call from Terraform: it bounds the whole call, however
+// many requests it makes, by the provider's timeout, and notes the call
+// under way for the ledger's Settle. The returned function ends it.
+//
+// Once a call has found the cluster not answering, later calls of the same
+// run start with their context already ended, so that a run against a
+// dead or frozen cluster fails within about one timeout rather than one
+// timeout per resource.
+func (d *providerData) begin(ctx context.Context) (context.Context, func()) {
 	if d == nil || d.ledger == nil {
-		return func() {}
+		return ctx, func() {}
 	}
-	return d.ledger.Begin()
+	done := d.ledger.Begin()
+	ctx, cancel := context.WithTimeout(ctx, d.connection.EffectiveTimeout())
+	if d.unavailable() != nil {
+		cancel()
+	}
+	return ctx, func() {
+		cancel()
+		done()
+	}
+}
+
+// unavailable returns the failure that showed the cluster not answering
+// earlier in this run, or nil.
+func (d *providerData) unavailable() error {
+	d.downMu.Lock()
+	defer d.downMu.Unlock()
+	return d.down
+}
+
+// clusterError reports a failed call to the cluster, explaining a call
+// that ran out of time with the brokers and the timeout, and one not
+// attempted because the cluster had stopped answering.
+func (d *providerData) clusterError(diags *diag.Diagnostics, action string, err error) {
+	if d == nil {
+		clusterError(diags, action, err)
+		return
+	}
+	if down := d.unavailable(); down != nil && errors.Is(err, context.Canceled) {
+		clusterUnavailable(diags, action, down)
+		return
+	}
+	if errors.Is(err, context.DeadlineExceeded) || isConnectionLoss(err) {
+		d.downMu.Lock()
+		if d.down == nil {
+			d.down = err
+		}
+		d.downMu.Unlock()
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		clusterTimeout(diags, action, d.connection.BootstrapServers, d.connection.EffectiveTimeout(), err)
+		return
+	}
+	clusterError(diags, action, err)
+}
+
+// isConnectionLoss reports whether err says the brokers could not be
+// reached or dropped the connection, as opposed to an answer from them.
+func isConnectionLoss(err error) bool {
+	var ce *kafka.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)
 }

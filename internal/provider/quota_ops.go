@@ -19,7 +19,8 @@ import (
 )
 
 func (r *quotaResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var plan quotaModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -29,7 +30,8 @@ func (r *quotaResource) Create(ctx context.Context, req resource.CreateRequest, 
 }
 
 func (r *quotaResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var plan, state quotaModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -56,7 +58,7 @@ func (r *quotaResource) Update(ctx context.Context, req resource.UpdateRequest, 
 func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map[string]float64, state stateSetter, private privateSetter, diags *diag.Diagnostics) {
 	ns, err := r.data.namespaces(ctx, true)
 	if err != nil {
-		clusterError(diags, "read the registry", err)
+		r.data.clusterError(diags, "read the registry", err)
 		return
 	}
 	entity, ok := r.resolveEntity(plan, applying, ns, diags)
@@ -71,7 +73,7 @@ func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map
 		leaders := 0
 		if plan.Scope.ValueString() == scopeCluster {
 			if leaders, err = r.leadersOf(ctx, quotaTopicPrefix(plan, ns, entity), true); err != nil {
-				clusterError(diags, "find the brokers that lead the partitions of "+entity.String(), err)
+				r.data.clusterError(diags, "find the brokers that lead the partitions of "+entity.String(), err)
 				return
 			}
 		}
@@ -83,7 +85,7 @@ func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map
 	change := quotaChange(entity, values)
 	in, err := r.data.capacityInputs(ctx, true)
 	if err != nil {
-		clusterError(diags, "read the quotas and principals on the cluster", err)
+		r.data.clusterError(diags, "read the quotas and principals on the cluster", err)
 		return
 	}
 	reserved := r.data.quotaWrites.reserve(entity, values, func(others []tenancy.Quota) bool {
@@ -96,7 +98,7 @@ func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map
 	set, remove := quotaChanges(previous, values)
 	if err := r.data.client.AlterQuota(ctx, components, set, remove, false); err != nil {
 		r.data.quotaWrites.release(entity, previous)
-		clusterError(diags, "write the client quota of "+entity.String(), err)
+		r.data.clusterError(diags, "write the client quota of "+entity.String(), err)
 		return
 	}
 	plan.Entity, plan.ID = types.StringValue(entity.String()), types.StringValue(entity.String())
@@ -117,7 +119,7 @@ func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map
 	if !r.data.checkCapacity(after, existing, change, verifying, nil, diags) {
 		restore, drop := quotaChanges(values, previous)
 		if err := r.data.client.AlterQuota(ctx, components, restore, drop, false); err != nil {
-			clusterError(diags, "roll back the client quota of "+entity.String()+" after it overcommitted the cluster; restore it by hand", err)
+			r.data.clusterError(diags, "roll back the client quota of "+entity.String()+" after it overcommitted the cluster; restore it by hand", err)
 			diags.Append(state.Set(ctx, plan)...)
 			return
 		}
@@ -225,7 +227,8 @@ type stateSetter interface {
 }
 
 func (r *quotaResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var state quotaModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
@@ -238,7 +241,7 @@ func (r *quotaResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	snap, err := r.data.snapshot(ctx)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the client quota of "+entity.String(), err)
+		r.data.clusterError(&resp.Diagnostics, "read the client quota of "+entity.String(), err)
 		return
 	}
 	live := snap.Quota(quotaComponents(entity))
@@ -256,7 +259,7 @@ func (r *quotaResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	resp.Diagnostics.Append(diags...)
 	ns, err := r.data.namespaces(ctx, false)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the registry", err)
+		r.data.clusterError(&resp.Diagnostics, "read the registry", err)
 		return
 	}
 	if imported != nil {
@@ -268,7 +271,7 @@ func (r *quotaResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		// without asking the cluster.
 		leaders, err := r.leadersOf(ctx, quotaTopicPrefix(state, ns, entity), false)
 		if err != nil {
-			clusterError(&resp.Diagnostics, "find the brokers that lead the partitions of "+entity.String(), err)
+			r.data.clusterError(&resp.Diagnostics, "find the brokers that lead the partitions of "+entity.String(), err)
 			return
 		}
 		setPrivate(ctx, resp.Private, privateLeaders, leaders, &resp.Diagnostics)
@@ -277,7 +280,8 @@ func (r *quotaResource) Read(ctx context.Context, req resource.ReadRequest, resp
 }
 
 func (r *quotaResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var state quotaModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -293,7 +297,7 @@ func (r *quotaResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	// with the other quotas being destroyed.
 	all, err := r.data.client.DescribeQuotas(ctx)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the client quota of "+entity.String(), err)
+		r.data.clusterError(&resp.Diagnostics, "read the client quota of "+entity.String(), err)
 		return
 	}
 	var keys []string
@@ -306,7 +310,7 @@ func (r *quotaResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 	slices.Sort(keys)
 	if err := r.data.client.AlterQuota(ctx, quotaComponents(entity), nil, keys, false); err != nil {
-		clusterError(&resp.Diagnostics, "delete the client quota of "+entity.String(), err)
+		r.data.clusterError(&resp.Diagnostics, "delete the client quota of "+entity.String(), err)
 		return
 	}
 	r.data.quotaWrites.release(entity, nil)
@@ -332,7 +336,8 @@ func (r *quotaResource) ImportState(ctx context.Context, req resource.ImportStat
 }
 
 func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	if r.data == nil {
 		return
 	}
@@ -391,7 +396,7 @@ func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	} else {
 		ns, err := r.data.namespaces(ctx, false)
 		if err != nil {
-			clusterError(&resp.Diagnostics, "read the registry", err)
+			r.data.clusterError(&resp.Diagnostics, "read the registry", err)
 			return
 		}
 		r.data.ledger.View(func(view tenancy.LedgerView) { ns = ns.With(view.Namespaces) })
@@ -401,7 +406,7 @@ func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		}
 		if cluster && !kept {
 			if leaders, err = r.leadersOf(ctx, quotaTopicPrefix(plan, ns, entity), false); err != nil {
-				clusterError(&resp.Diagnostics, "find the brokers that lead the partitions of "+entity.String(), err)
+				r.data.clusterError(&resp.Diagnostics, "find the brokers that lead the partitions of "+entity.String(), err)
 				return
 			}
 		}
@@ -429,7 +434,7 @@ func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 func (r *quotaResource) planCapacity(ctx context.Context, entity tenancy.Entity, values map[string]float64, diags *diag.Diagnostics) {
 	in, err := r.data.capacityInputs(ctx, false)
 	if err != nil {
-		clusterError(diags, "read the quotas and principals on the cluster", err)
+		r.data.clusterError(diags, "read the quotas and principals on the cluster", err)
 		return
 	}
 	change := quotaChange(entity, values)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -114,18 +113,6 @@ resource "kafkatenant_tenant" "t" {
 
 func checkLogin(user, password string, want bool) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		cfg := acctest.ConnectionConfig()
-		cfg.SASL = &kafka.SASLConfig{Mechanism: kafka.MechanismScramSHA512, Username: user, Password: password}
-		cfg.Timeout = 5 * time.Second
-		c := kafka.NewClient(cfg)
-		defer c.Close()
-		err := c.Ping(context.Background())
-		if err == nil && !want {
-			return fmt.Errorf("login as %s succeeded, want it refused", user)
-		}
-		if err != nil && want {
-			return fmt.Errorf("login as %s failed, want it accepted: %w", user, err)
-		}
-		return nil
+		return checkLoginTo(acctest.ConnectionConfig(), user, password, want)
 	}
 }

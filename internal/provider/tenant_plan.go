@@ -18,7 +18,8 @@ import (
 // workspaces and those planned before it in this plan. Its virtual
 // cluster may be new in the same plan: the ledger knows its prefix.
 func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
@@ -70,7 +71,7 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	view, err := r.data.registryView(ctx, false)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the registry", err)
+		r.data.clusterError(&resp.Diagnostics, "read the registry", err)
 		return
 	}
 	r.data.warnSkippedRecords(view, &resp.Diagnostics)
@@ -99,7 +100,7 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	snap, err := r.data.snapshot(ctx)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the cluster", err)
+		r.data.clusterError(&resp.Diagnostics, "read the cluster", err)
 		return
 	}
 	t, _ := tenantSpec(plan, ns)

@@ -214,7 +214,8 @@ func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var plan, config tenantModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -223,7 +224,7 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	ns, err := r.data.namespaces(ctx, true)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the registry", err)
+		r.data.clusterError(&resp.Diagnostics, "read the registry", err)
 		return
 	}
 	t, vc := tenantSpec(plan, ns)
@@ -231,13 +232,15 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	state, err := r.grant(ctx, plan, config, t, vc)
-	// Even on failure, record what exists: the tenant is registered, so the
-	// next apply must find it in state to repair or replace it.
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	if err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("set up tenant %q", t.Name), err)
+		// Left out of state, so not tainted into a replacement (which would
+		// mean a new credential): the next apply creates it again, which
+		// finds its own registration and writes the credential and the
+		// bindings again, idempotently.
+		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("finish setting up tenant %q, which is registered; running the apply again completes it", t.Name), err)
 		return
 	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	r.keepInputs(ctx, vc, resp.Private, &resp.Diagnostics)
 }
 
@@ -246,7 +249,7 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 func (r *tenantResource) keepInputs(ctx context.Context, vc tenancy.VirtualCluster, p privateSetter, diags *diag.Diagnostics) {
 	snap, err := r.data.snapshot(ctx)
 	if err != nil {
-		clusterError(diags, "read the cluster", err)
+		r.data.clusterError(diags, "read the cluster", err)
 		return
 	}
 	setPrivate(ctx, p, privateTenantInputs, tenantInputs{SharedTopics: vc.SharedTopics, ClusterIdempotentWrite: !snap.IdempotentWriteByTopic()}, diags)
@@ -270,7 +273,7 @@ func (r *tenantResource) register(ctx context.Context, t tenancy.Tenant, ns tena
 		return earlier.CheckTenant(t, registryTopic, true)
 	})
 	if err != nil {
-		clusterError(diags, fmt.Sprintf("register tenant %q", t.Name), err)
+		r.data.clusterError(diags, fmt.Sprintf("register tenant %q", t.Name), err)
 		return false
 	}
 	if len(violations) > 0 {
@@ -281,30 +284,24 @@ func (r *tenantResource) register(ctx context.Context, t tenancy.Tenant, ns tena
 }
 
 // grant creates the credential and ACLs of a registered tenant and returns
-// the resulting state, accurate even when it fails half-way.
+// its state. Both writes are idempotent, so a grant that failed half-way is
+// completed by running it again.
 func (r *tenantResource) grant(ctx context.Context, plan, config tenantModel, t tenancy.Tenant, vc tenancy.VirtualCluster) (tenantModel, error) {
-	state := r.state(ctx, t, vc, plan.Credentials, plan.ForceDestroy, nil)
 	if config.Credentials != nil {
-		c := config.Credentials
 		err := r.data.client.UpsertSCRAM(ctx, username(t.Principal), plan.Credentials.Mechanism.ValueString(),
-			int32(plan.Credentials.Iterations.ValueInt64()), c.PasswordWO.ValueString())
+			int32(plan.Credentials.Iterations.ValueInt64()), config.Credentials.PasswordWO.ValueString())
 		if err != nil {
-			state.Credentials.PasswordWOVersion = wholeNumberNull()
-			state.ACLBindings = aclList(ctx, nil)
-			return state, err
+			return tenantModel{}, err
 		}
 	}
 	want, err := r.expectedACLs(ctx, t, vc)
 	if err != nil {
-		state.ACLBindings = aclList(ctx, nil)
-		return state, err
+		return tenantModel{}, err
 	}
 	if err := r.data.client.CreateACLs(ctx, want); err != nil {
-		state.ACLBindings = aclList(ctx, nil)
-		return state, err
+		return tenantModel{}, err
 	}
-	state.ACLBindings = aclList(ctx, want)
-	return state, nil
+	return r.state(ctx, t, vc, plan.Credentials, plan.ForceDestroy, want), nil
 }
 
 func (r *tenantResource) expectedACLs(ctx context.Context, t tenancy.Tenant, vc tenancy.VirtualCluster) ([]kafka.ACL, error) {
@@ -316,7 +313,8 @@ func (r *tenantResource) expectedACLs(ctx context.Context, t tenancy.Tenant, vc 
 }
 
 func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var state tenantModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
@@ -325,13 +323,13 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 	name := state.Name.ValueString()
 	view, err := r.data.registryView(ctx, false)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the registry", err)
+		r.data.clusterError(&resp.Diagnostics, "read the registry", err)
 		return
 	}
 	r.data.warnSkippedRecords(view, &resp.Diagnostics)
 	snap, err := r.data.snapshot(ctx)
 	if err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("read tenant %q", name), err)
+		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("read tenant %q", name), err)
 		return
 	}
 	registered := true
@@ -436,7 +434,8 @@ func readCredentials(snap *kafka.Snapshot, t tenancy.Tenant, prior *tenantCreden
 }
 
 func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var plan, state, config tenantModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -446,13 +445,13 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	ns, err := r.data.namespaces(ctx, true)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the registry", err)
+		r.data.clusterError(&resp.Diagnostics, "read the registry", err)
 		return
 	}
 	t, vc := tenantSpec(plan, ns)
 	if state.Registered.ValueBool() || state.Registered.IsNull() {
 		if _, err := r.data.client.PutRecord(ctx, kindTenant, t.Name, t); err != nil {
-			clusterError(&resp.Diagnostics, fmt.Sprintf("update tenant %q in the registry", t.Name), err)
+			r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("update tenant %q in the registry", t.Name), err)
 			return
 		}
 	} else if !r.register(ctx, t, ns, nil, &resp.Diagnostics) {
@@ -465,7 +464,7 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 		// What the cluster holds is unsure; keep the prior credential state
 		// so the next plan compares against the cluster again.
 		resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, t, vc, state.Credentials, plan.ForceDestroy, aclsFromList(ctx, state.ACLBindings)))...)
-		clusterError(&resp.Diagnostics, fmt.Sprintf("update the credential of tenant %q", t.Name), err)
+		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("update the credential of tenant %q", t.Name), err)
 		return
 	}
 	want, err := r.expectedACLs(ctx, t, vc)
@@ -477,7 +476,7 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	if err != nil {
 		resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, t, vc, creds, plan.ForceDestroy, aclsFromList(ctx, state.ACLBindings)))...)
-		clusterError(&resp.Diagnostics, fmt.Sprintf("update the ACLs of tenant %q", t.Name), err)
+		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("update the ACLs of tenant %q", t.Name), err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, t, vc, creds, plan.ForceDestroy, want))...)
@@ -513,7 +512,8 @@ func (r *tenantResource) updateCredentials(ctx context.Context, t tenancy.Tenant
 }
 
 func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var state tenantModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -522,7 +522,7 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	name, prefix := state.Name.ValueString(), state.TopicPrefix.ValueString()
 	owned, err := r.topicsUnder(ctx, prefix)
 	if err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("list the topics of tenant %q", name), err)
+		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("list the topics of tenant %q", name), err)
 		return
 	}
 	if len(owned) > 0 && !state.ForceDestroy.ValueBool() {
@@ -531,7 +531,7 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 	for _, topic := range owned {
 		if err := r.data.client.DeleteTopic(ctx, topic); err != nil && !errors.Is(err, kafka.ErrNotFound) {
-			clusterError(&resp.Diagnostics, fmt.Sprintf("delete topic %q of tenant %q (force_destroy)", topic, name), err)
+			r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("delete topic %q of tenant %q (force_destroy)", topic, name), err)
 			return
 		}
 	}
@@ -540,30 +540,30 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	// state was last refreshed.
 	grants := aclsFromList(ctx, state.ACLBindings)
 	if ns, err := r.data.namespaces(ctx, true); err != nil {
-		clusterError(&resp.Diagnostics, "read the registry", err)
+		r.data.clusterError(&resp.Diagnostics, "read the registry", err)
 		return
 	} else if t, ok := ns.Tenants[name]; ok {
 		want, err := r.expectedACLs(ctx, t, ns.VirtualClusters[t.VirtualCluster])
 		if err != nil {
-			clusterError(&resp.Diagnostics, fmt.Sprintf("compute the ACLs of tenant %q", name), err)
+			r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("compute the ACLs of tenant %q", name), err)
 			return
 		}
 		grants = append(grants, missing(want, grants)...)
 	}
 	if err := r.data.client.DeleteACLs(ctx, grants); err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("delete the ACLs of tenant %q", name), err)
+		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("delete the ACLs of tenant %q", name), err)
 		return
 	}
 	if c := state.Credentials; c != nil {
 		if err := r.data.client.DeleteSCRAM(ctx, username(state.Principal.ValueString()), c.Mechanism.ValueString()); err != nil {
-			clusterError(&resp.Diagnostics, fmt.Sprintf("delete the credential of tenant %q", name), err)
+			r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("delete the credential of tenant %q", name), err)
 			return
 		}
 	}
 	// The record goes last, so that a failure above leaves the tenant
 	// registered and the next destroy finds everything to remove.
 	if err := r.data.client.DeleteRecord(ctx, kindTenant, name); err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("remove tenant %q from the registry", name), err)
+		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("remove tenant %q from the registry", name), err)
 	}
 }
 

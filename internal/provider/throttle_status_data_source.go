@@ -127,7 +127,8 @@ func (d *throttleStatusDataSource) Configure(_ context.Context, req datasource.C
 }
 
 func (d *throttleStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defer d.data.busy()()
+	ctx, end := d.data.begin(ctx)
+	defer end()
 	var m throttleStatusModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -139,7 +140,7 @@ func (d *throttleStatusDataSource) Read(ctx context.Context, req datasource.Read
 	}
 	in, err := d.data.capacityInputs(ctx, false)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the quotas and principals on the cluster", err)
+		d.data.clusterError(&resp.Diagnostics, "read the quotas and principals on the cluster", err)
 		return
 	}
 	user := strings.TrimPrefix(m.User.ValueString(), "User:")

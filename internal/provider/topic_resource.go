@@ -118,7 +118,8 @@ func (r *topicResource) Configure(_ context.Context, req resource.ConfigureReque
 }
 
 func (r *topicResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var plan topicModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -154,16 +155,19 @@ func (r *topicResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	d, err := r.data.client.CreateTopic(ctx, spec)
 	if errors.Is(err, kafka.ErrAlreadyExists) {
-		topicExistsError(&resp.Diagnostics, spec.Name)
-		return
+		// An earlier attempt, whose answer was lost, may have created it.
+		if d, err = r.data.client.DescribeTopic(ctx, spec.Name); err == nil && adoptable(d, spec) {
+			topicAdopted(&resp.Diagnostics, spec.Name)
+		} else {
+			topicExistsError(&resp.Diagnostics, spec.Name)
+			return
+		}
 	}
 	if err != nil {
-		if d.Name != "" {
-			// The topic exists even though waiting for it failed: keep it
-			// in state so that nothing is orphaned.
-			resp.Diagnostics.Append(resp.State.Set(ctx, topicState(ctx, d, plan.Config, false))...)
-		}
-		clusterError(&resp.Diagnostics, fmt.Sprintf("create topic %q", spec.Name), err)
+		// Not recorded in state, so not tainted: if the topic was created
+		// all the same, the next apply finds it with the planned settings
+		// and adopts it rather than replacing it.
+		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("create topic %q", spec.Name), err)
 		return
 	}
 	state := topicState(ctx, d, plan.Config, false)
@@ -173,7 +177,7 @@ func (r *topicResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if !r.verifyBudgets(ctx, plan, &resp.Diagnostics) {
 		if err := r.data.client.DeleteTopic(ctx, spec.Name); err != nil {
 			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-			clusterError(&resp.Diagnostics, fmt.Sprintf("delete topic %q, created over its tenant's budget", spec.Name), err)
+			r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("delete topic %q, created over its tenant's budget", spec.Name), err)
 		}
 		return
 	}
@@ -181,7 +185,8 @@ func (r *topicResource) Create(ctx context.Context, req resource.CreateRequest, 
 }
 
 func (r *topicResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var state topicModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
@@ -190,12 +195,12 @@ func (r *topicResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	name := state.Name.ValueString()
 	snap, err := r.data.snapshot(ctx)
 	if err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("read topic %q", name), err)
+		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("read topic %q", name), err)
 		return
 	}
 	d, found, err := snap.Topic(ctx, name)
 	if err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("read topic %q", name), err)
+		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("read topic %q", name), err)
 		return
 	}
 	if !found {
@@ -213,7 +218,7 @@ func (r *topicResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if imported != nil {
 		ns, err := r.data.namespaces(ctx, false)
 		if err != nil {
-			clusterError(&resp.Diagnostics, "read the registry", err)
+			r.data.clusterError(&resp.Diagnostics, "read the registry", err)
 			return
 		}
 		next.Tenant = owningTenant(ns, d.Name)
@@ -223,7 +228,8 @@ func (r *topicResource) Read(ctx context.Context, req resource.ReadRequest, resp
 }
 
 func (r *topicResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var plan, state topicModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -245,7 +251,7 @@ func (r *topicResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	// failure half-way leaves state the next apply converges from.
 	d, readErr := r.data.client.DescribeTopic(ctx, name)
 	if readErr != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("read topic %q after updating it", name), readErr)
+		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("read topic %q after updating it", name), readErr)
 		return
 	}
 	tracked := unionKeys(ctx, state.Config, plan.Config)
@@ -261,7 +267,7 @@ func (r *topicResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		reassignmentIgnoredError(&resp.Diagnostics, name, err)
 		return
 	}
-	clusterError(&resp.Diagnostics, fmt.Sprintf("update topic %q", name), err)
+	r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("update topic %q", name), err)
 }
 
 // applyChanges makes the cluster match plan, step by step, stopping at the
@@ -285,7 +291,8 @@ func (r *topicResource) applyChanges(ctx context.Context, name string, state, pl
 }
 
 func (r *topicResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var state topicModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -298,7 +305,7 @@ func (r *topicResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 	err := r.data.client.DeleteTopic(ctx, name)
 	if err != nil && !errors.Is(err, kafka.ErrNotFound) {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("delete topic %q", name), err)
+		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("delete topic %q", name), err)
 	}
 }
 
@@ -320,7 +327,8 @@ func (r *topicResource) ImportState(ctx context.Context, req resource.ImportStat
 }
 
 func (r *topicResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	if r.data == nil {
 		return
 	}
@@ -360,12 +368,20 @@ func (r *topicResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 	snap, err := r.data.snapshot(ctx)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the cluster", err)
+		r.data.clusterError(&resp.Diagnostics, "read the cluster", err)
 		return
 	}
 	if creating && !plan.Name.IsUnknown() && snap.HasTopic(plan.Name.ValueString()) {
-		topicExistsError(&resp.Diagnostics, plan.Name.ValueString())
-		return
+		d, _, err := snap.Topic(ctx, plan.Name.ValueString())
+		if err != nil {
+			r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("read topic %q", plan.Name.ValueString()), err)
+			return
+		}
+		if spec, known := plannedSpec(ctx, plan); !known || !adoptable(d, spec) {
+			topicExistsError(&resp.Diagnostics, plan.Name.ValueString())
+			return
+		}
+		topicToAdopt(&resp.Diagnostics, plan.Name.ValueString())
 	}
 	var state *topicModel
 	if !creating {

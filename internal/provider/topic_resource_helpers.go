@@ -111,3 +111,42 @@ func unionKeys(ctx context.Context, a, b types.Map) types.Map {
 	}
 	return mustStringMap(out)
 }
+
+// plannedSpec is the topic a plan creates; known is false while a part of
+// it is unknown. A replication factor not known yet is left to the broker,
+// as it is when not configured.
+func plannedSpec(ctx context.Context, plan topicModel) (kafka.TopicSpec, bool) {
+	if plan.Partitions.IsUnknown() || plan.Config.IsUnknown() {
+		return kafka.TopicSpec{}, false
+	}
+	configs, diags := stringMap(ctx, plan.Config)
+	if diags.HasError() {
+		return kafka.TopicSpec{}, false
+	}
+	spec := kafka.TopicSpec{Name: plan.Name.ValueString(), Partitions: int32(plan.Partitions.ValueInt64()), ReplicationFactor: -1, Configs: configs}
+	if !plan.ReplicationFactor.IsNull() && !plan.ReplicationFactor.IsUnknown() {
+		spec.ReplicationFactor = int16(plan.ReplicationFactor.ValueInt64())
+	}
+	return spec, true
+}
+
+// adoptable reports whether an existing topic is exactly what spec would
+// create: the same partitions, the same replication factor when spec sets
+// one, and the same configs set on it, no more and no less. Such a topic
+// is taken to be one an earlier apply created without learning it had, and
+// is adopted rather than refused.
+func adoptable(d kafka.TopicDescription, spec kafka.TopicSpec) bool {
+	if d.Partitions != spec.Partitions || (spec.ReplicationFactor > 0 && d.ReplicationFactor != spec.ReplicationFactor) {
+		return false
+	}
+	if len(d.DynamicConfigs) != len(spec.Configs) {
+		return false
+	}
+	for k, want := range spec.Configs {
+		got, ok := d.DynamicConfigs[k]
+		if !ok || !topicconfig.Equivalent(k, want, got) {
+			return false
+		}
+	}
+	return true
+}

@@ -43,12 +43,12 @@ func plannedTopic(ctx context.Context, plan topicModel, state *topicModel) tenan
 func (r *topicResource) planTopic(ctx context.Context, plan topicModel, state *topicModel, checkTenancy, checkPartitions bool, diags *diag.Diagnostics) {
 	snap, err := r.data.snapshot(ctx)
 	if err != nil {
-		clusterError(diags, "read the cluster", err)
+		r.data.clusterError(diags, "read the cluster", err)
 		return
 	}
 	registry, err := r.data.namespaces(ctx, false)
 	if err != nil {
-		clusterError(diags, "read the registry", err)
+		r.data.clusterError(diags, "read the registry", err)
 		return
 	}
 	entry := plannedTopic(ctx, plan, state)
@@ -112,7 +112,7 @@ func (r *topicResource) checkNamespace(ctx context.Context, snap *kafka.Snapshot
 	}
 	others, err := snapshotTopicUsage(ctx, snap, t, entry.Name)
 	if err != nil {
-		clusterError(diags, "count the topics of tenant "+strconv.Quote(t.Name), err)
+		r.data.clusterError(diags, "count the topics of tenant "+strconv.Quote(t.Name), err)
 		return false
 	}
 	for name, pt := range view.Topics {
@@ -175,7 +175,7 @@ func (r *topicResource) checkTenancyApplying(ctx context.Context, plan topicMode
 		ns, err = r.data.namespaces(ctx, true)
 	}
 	if err != nil {
-		clusterError(diags, "read the registry", err)
+		r.data.clusterError(diags, "read the registry", err)
 		return false
 	}
 	out := r.data.settled(ctx, func() (diag.Diagnostics, bool) {
@@ -199,7 +199,7 @@ func (r *topicResource) checkNamespaceFresh(ctx context.Context, ns tenancy.Name
 	}
 	violations, err := r.freshBudgetViolations(ctx, entry, t)
 	if err != nil {
-		clusterError(diags, "count the topics of tenant "+strconv.Quote(t.Name), err)
+		r.data.clusterError(diags, "count the topics of tenant "+strconv.Quote(t.Name), err)
 		return false
 	}
 	for _, v := range violations {
@@ -217,7 +217,7 @@ func (r *topicResource) verifyBudgets(ctx context.Context, plan topicModel, diag
 	}
 	ns, err := r.data.namespaces(ctx, false)
 	if err != nil {
-		clusterError(diags, "read the registry", err)
+		r.data.clusterError(diags, "read the registry", err)
 		return false
 	}
 	t, ok := ns.Tenants[tenantName]
@@ -226,7 +226,7 @@ func (r *topicResource) verifyBudgets(ctx context.Context, plan topicModel, diag
 	}
 	violations, err := r.freshBudgetViolations(ctx, plannedTopic(ctx, plan, nil), t)
 	if err != nil {
-		clusterError(diags, "count the topics of tenant "+strconv.Quote(tenantName), err)
+		r.data.clusterError(diags, "count the topics of tenant "+strconv.Quote(tenantName), err)
 		return false
 	}
 	for _, v := range violations {

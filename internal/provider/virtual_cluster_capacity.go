@@ -104,17 +104,17 @@ func (r *virtualClusterResource) checkEnvelopeApplying(ctx context.Context, vc t
 	}
 	in, err := r.data.capacityInputs(ctx, true)
 	if err != nil {
-		clusterError(diags, "read the quotas and principals on the cluster", err)
+		r.data.clusterError(diags, "read the quotas and principals on the cluster", err)
 		return false
 	}
 	replicas, err := r.data.client.TopicReplicas(ctx)
 	if err != nil {
-		clusterError(diags, "count partition replicas", err)
+		r.data.clusterError(diags, "count partition replicas", err)
 		return false
 	}
 	snap, err := r.data.snapshot(ctx)
 	if err != nil {
-		clusterError(diags, "read the cluster", err)
+		r.data.clusterError(diags, "read the cluster", err)
 		return false
 	}
 	return r.data.checkEnvelope(in, vc, replicas, len(snap.Brokers()), applying, diags)

@@ -18,7 +18,8 @@ import (
 // its tenants' holdings do not allow, counting what other workspaces
 // registered and what this plan proposes before it.
 func (r *virtualClusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	if req.Plan.Raw.IsNull() {
 		return
 	}
@@ -82,18 +83,18 @@ func (r *virtualClusterResource) ModifyPlan(ctx context.Context, req resource.Mo
 func (r *virtualClusterResource) planRules(ctx context.Context, vc tenancy.VirtualCluster, diags *diag.Diagnostics) {
 	view, err := r.data.registryView(ctx, false)
 	if err != nil {
-		clusterError(diags, "read the registry", err)
+		r.data.clusterError(diags, "read the registry", err)
 		return
 	}
 	r.data.warnSkippedRecords(view, diags)
 	snap, err := r.data.snapshot(ctx)
 	if err != nil {
-		clusterError(diags, "read the cluster", err)
+		r.data.clusterError(diags, "read the cluster", err)
 		return
 	}
 	in, err := r.data.capacityInputs(ctx, false)
 	if err != nil {
-		clusterError(diags, "read the quotas and principals on the cluster", err)
+		r.data.clusterError(diags, "read the quotas and principals on the cluster", err)
 		return
 	}
 	registryTopic := r.data.client.RegistryTopic()
@@ -144,7 +145,7 @@ func (r *virtualClusterResource) sharedTopicsExist(ctx context.Context, topics [
 	}
 	all, err := r.data.client.ListTopics(ctx)
 	if err != nil {
-		clusterError(diags, "check the shared topics", err)
+		r.data.clusterError(diags, "check the shared topics", err)
 		return false
 	}
 	ok := true

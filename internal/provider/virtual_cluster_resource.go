@@ -124,7 +124,8 @@ func (r *virtualClusterResource) Configure(_ context.Context, req resource.Confi
 }
 
 func (r *virtualClusterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var plan virtualClusterModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -149,7 +150,7 @@ func (r *virtualClusterResource) register(ctx context.Context, vc tenancy.Virtua
 		return ns.CheckVirtualCluster(vc, registryTopic)
 	})
 	if err != nil {
-		clusterError(diags, fmt.Sprintf("register virtual cluster %q", vc.Name), err)
+		r.data.clusterError(diags, fmt.Sprintf("register virtual cluster %q", vc.Name), err)
 		return false
 	}
 	if len(violations) > 0 {
@@ -160,7 +161,8 @@ func (r *virtualClusterResource) register(ctx context.Context, vc tenancy.Virtua
 }
 
 func (r *virtualClusterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var state virtualClusterModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.canReachCluster() {
@@ -169,7 +171,7 @@ func (r *virtualClusterResource) Read(ctx context.Context, req resource.ReadRequ
 	name := state.Name.ValueString()
 	view, err := r.data.registryView(ctx, false)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the registry", err)
+		r.data.clusterError(&resp.Diagnostics, "read the registry", err)
 		return
 	}
 	r.data.warnSkippedRecords(view, &resp.Diagnostics)
@@ -198,7 +200,8 @@ func (r *virtualClusterResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *virtualClusterResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var plan, state virtualClusterModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -214,7 +217,7 @@ func (r *virtualClusterResource) Update(ctx context.Context, req resource.Update
 	}
 	if state.Registered.ValueBool() || state.Registered.IsNull() {
 		if _, err := r.data.client.PutRecord(ctx, kindVirtualCluster, after.Name, after); err != nil {
-			clusterError(&resp.Diagnostics, fmt.Sprintf("update virtual cluster %q in the registry", after.Name), err)
+			r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("update virtual cluster %q in the registry", after.Name), err)
 			return
 		}
 	} else if !r.register(ctx, after, nil, &resp.Diagnostics) {
@@ -224,7 +227,7 @@ func (r *virtualClusterResource) Update(ctx context.Context, req resource.Update
 	// the tenants' missing grants as drift and repairs them.
 	resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, after))...)
 	if err := r.regrantSharedTopics(ctx, before, after); err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("update the shared-topic grants of virtual cluster %q", after.Name), err)
+		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("update the shared-topic grants of virtual cluster %q", after.Name), err)
 	}
 }
 
@@ -251,7 +254,8 @@ func (r *virtualClusterResource) regrantSharedTopics(ctx context.Context, before
 }
 
 func (r *virtualClusterResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	defer r.data.busy()()
+	ctx, end := r.data.begin(ctx)
+	defer end()
 	var state virtualClusterModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -262,7 +266,7 @@ func (r *virtualClusterResource) Delete(ctx context.Context, req resource.Delete
 	// its tenants go first and are gone by now.
 	ns, err := r.data.namespaces(ctx, true)
 	if err != nil {
-		clusterError(&resp.Diagnostics, "read the registry", err)
+		r.data.clusterError(&resp.Diagnostics, "read the registry", err)
 		return
 	}
 	if tenants := ns.TenantsOf(name); len(tenants) > 0 {
@@ -270,7 +274,7 @@ func (r *virtualClusterResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	if err := r.data.client.DeleteRecord(ctx, kindVirtualCluster, name); err != nil {
-		clusterError(&resp.Diagnostics, fmt.Sprintf("remove virtual cluster %q from the registry", name), err)
+		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("remove virtual cluster %q from the registry", name), err)
 	}
 }
 
