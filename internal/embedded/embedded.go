@@ -1,7 +1,9 @@
 // Package embedded starts the in-process Kafka-protocol cluster (franz-go's
 // kfake) that the dev-cluster command, the demo and the acceptance tests
 // share: several brokers on loopback, SASL/SCRAM with an admin superuser,
-// and ACL enforcement on.
+// and ACL enforcement on. It amends two of kfake's connection set-up
+// answers (see compat.go) so that librdkafka-based clients and KafkaJS can
+// log in as well as franz-go and Sarama.
 package embedded
 
 import (
@@ -9,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // Defaults of the embedded cluster.
@@ -17,6 +20,8 @@ const (
 	DefaultAdminUser     = "admin"
 	DefaultAdminPassword = "admin-secret" //nolint:gosec // a loopback-only development credential, printed on purpose
 	DefaultMechanism     = "SCRAM-SHA-512"
+	// ClusterID is the cluster id the embedded brokers report.
+	ClusterID = "kafkatenant-embedded"
 )
 
 // Options configures Start. The zero value starts three brokers on random
@@ -35,11 +40,14 @@ type Options struct {
 
 // Cluster is a running embedded cluster.
 type Cluster struct {
-	// Fake is the underlying kfake cluster, for tests that observe or
-	// intercept requests.
+	// Fake is the underlying kfake cluster, for tests that intercept
+	// requests. A control function added to it runs after the embedded
+	// cluster's own, which answers ApiVersions: use Observe to see every
+	// request.
 	Fake *kfake.Cluster
 
 	adminUser, adminPassword string
+	compat                   *compat
 }
 
 // Start starts a cluster with opts.
@@ -53,12 +61,14 @@ func Start(opts Options) (*Cluster, error) {
 	if opts.AdminPassword == "" {
 		opts.AdminPassword = DefaultAdminPassword
 	}
+	compat := &compat{clusterID: ClusterID}
 	kopts := []kfake.Opt{
 		kfake.NumBrokers(opts.Brokers),
 		kfake.EnableSASL(),
 		kfake.Superuser(DefaultMechanism, opts.AdminUser, opts.AdminPassword),
 		kfake.EnableACLs(),
-		kfake.ClusterID("kafkatenant-embedded"),
+		kfake.ClusterID(ClusterID),
+		kfake.ListenFn(compat.listen),
 	}
 	if len(opts.Ports) > 0 {
 		kopts = append(kopts, kfake.Ports(opts.Ports...))
@@ -70,8 +80,18 @@ func Start(opts Options) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the embedded cluster: %w", err)
 	}
-	return &Cluster{Fake: fake, adminUser: opts.AdminUser, adminPassword: opts.AdminPassword}, nil
+	if err := compat.install(fake, fake.ListenAddrs()[0]); err != nil {
+		fake.Close()
+		return nil, fmt.Errorf("starting the embedded cluster: %w", err)
+	}
+	return &Cluster{Fake: fake, adminUser: opts.AdminUser, adminPassword: opts.AdminPassword, compat: compat}, nil
 }
+
+// Observe calls fn with every request the brokers receive, before they
+// answer it, ApiVersions included. fn must not block and must not call
+// back into the cluster. Requests that a control function added to Fake
+// with ControlKey answers are not seen.
+func (c *Cluster) Observe(fn func(kmsg.Request)) { c.compat.observe(fn) }
 
 // Close stops the cluster.
 func (c *Cluster) Close() { c.Fake.Close() }

@@ -40,8 +40,9 @@ type Client struct {
 	firstMeta   *kmsg.MetadataResponse
 	firstMetaAt time.Time
 
-	topics *coalescer[string, TopicDescription]
-	reg    registry
+	topics     *coalescer[string, TopicDescription]
+	reg        registry
+	configKeys topicConfigKeys
 
 	snapOnce sync.Once
 	snapMu   sync.RWMutex

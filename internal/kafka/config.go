@@ -25,11 +25,28 @@ const (
 	MechanismPlain       = "PLAIN"
 	MechanismScramSHA256 = "SCRAM-SHA-256"
 	MechanismScramSHA512 = "SCRAM-SHA-512"
+	// MechanismOAuthBearer authenticates with an OAuth 2.0 bearer token
+	// (KIP-255), static or from a client-credentials token endpoint.
+	MechanismOAuthBearer = "OAUTHBEARER"
+	// MechanismAWSMSKIAM authenticates to Amazon MSK with AWS IAM
+	// credentials, signing each login with SigV4.
+	MechanismAWSMSKIAM = "AWS_MSK_IAM"
 )
 
 // Mechanisms lists every SASL mechanism Config accepts, in the order the
 // documentation presents them.
-var Mechanisms = []string{MechanismPlain, MechanismScramSHA256, MechanismScramSHA512}
+var Mechanisms = []string{MechanismPlain, MechanismScramSHA256, MechanismScramSHA512, MechanismOAuthBearer, MechanismAWSMSKIAM}
+
+// UsesPassword reports whether mechanism logs in with a user name and
+// password (PLAIN and SCRAM), as opposed to a token or IAM credentials.
+func UsesPassword(mechanism string) bool {
+	switch mechanism {
+	case MechanismPlain, MechanismScramSHA256, MechanismScramSHA512:
+		return true
+	default:
+		return false
+	}
+}
 
 // DefaultTimeout bounds each request and the initial connection when Config
 // does not set Timeout.
@@ -70,10 +87,15 @@ type Config struct {
 type SASLConfig struct {
 	// Mechanism is one of Mechanisms.
 	Mechanism string
-	// Username is the SASL user name.
+	// Username is the SASL user name, for PLAIN and SCRAM.
 	Username string
-	// Password is the SASL password. It is never printed.
+	// Password is the SASL password, for PLAIN and SCRAM. It is never
+	// printed.
 	Password string
+	// OAuth holds the token settings of OAUTHBEARER.
+	OAuth *OAuthConfig
+	// AWS holds the IAM settings of AWS_MSK_IAM.
+	AWS *AWSConfig
 }
 
 // TLSConfig describes the TLS settings of every broker connection. PEM
@@ -102,8 +124,7 @@ func (c Config) String() string {
 	fmt.Fprintf(&b, "bootstrap_servers=%s client_id=%q timeout=%s",
 		strings.Join(c.BootstrapServers, ","), c.clientID(), c.timeout())
 	if c.SASL != nil {
-		fmt.Fprintf(&b, " sasl.mechanism=%s sasl.username=%q sasl.password=%s",
-			c.SASL.Mechanism, c.SASL.Username, redacted(c.SASL.Password))
+		b.WriteString(" " + c.SASL.describe("sasl."))
 	}
 	if c.TLS != nil && c.TLS.Enabled {
 		fmt.Fprintf(&b, " tls.ca_pem=%s tls.cert_pem=%s tls.key_pem=%s tls.server_name=%q tls.insecure_skip_verify=%t",
@@ -116,8 +137,25 @@ func (c Config) String() string {
 func (c Config) GoString() string { return "kafka.Config{" + c.String() + "}" }
 
 // String keeps a SASLConfig printed on its own from showing the password.
-func (s SASLConfig) String() string {
-	return fmt.Sprintf("{mechanism=%s username=%q password=%s}", s.Mechanism, s.Username, redacted(s.Password))
+func (s SASLConfig) String() string { return "{" + s.describe("") + "}" }
+
+// describe lists the settings of the mechanism, secrets redacted, each key
+// prefixed with prefix.
+func (s SASLConfig) describe(prefix string) string {
+	parts := []string{prefix + "mechanism=" + s.Mechanism}
+	switch s.Mechanism {
+	case MechanismOAuthBearer:
+		if s.OAuth != nil {
+			parts = append(parts, s.OAuth.describe(prefix+"oauthbearer."))
+		}
+	case MechanismAWSMSKIAM:
+		if s.AWS != nil {
+			parts = append(parts, s.AWS.describe(prefix+"aws."))
+		}
+	default:
+		parts = append(parts, fmt.Sprintf("%susername=%q %spassword=%s", prefix, s.Username, prefix, redacted(s.Password)))
+	}
+	return strings.Join(parts, " ")
 }
 
 // GoString keeps %#v from printing the password.
@@ -198,11 +236,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("timeout %s is outside the range the Kafka client accepts, %s to %s: set timeout or KAFKATENANT_TIMEOUT within it", c.Timeout, MinTimeout, MaxTimeout)
 	}
 	if c.SASL != nil {
-		if _, err := c.SASL.mechanism(); err != nil {
+		if err := c.SASL.validate(); err != nil {
 			return err
-		}
-		if c.SASL.Username == "" {
-			return errors.New("sasl.username is empty: a SASL mechanism needs a user name")
 		}
 	}
 	if c.tlsEnabled() {
@@ -213,8 +248,38 @@ func (c Config) Validate() error {
 	return nil
 }
 
+func (s *SASLConfig) validate() error {
+	switch s.Mechanism {
+	case MechanismOAuthBearer:
+		if s.OAuth == nil {
+			return errors.New("sasl.mechanism OAUTHBEARER needs a sasl.oauthbearer block: a static token, or token_url, client_id and client_secret")
+		}
+		return s.OAuth.Validate()
+	case MechanismAWSMSKIAM:
+		return nil
+	}
+	if _, err := s.mechanism(); err != nil {
+		return err
+	}
+	if s.Username == "" {
+		return errors.New("sasl.username is empty: a SASL mechanism needs a user name")
+	}
+	return nil
+}
+
 func (s *SASLConfig) mechanism() (sasl.Mechanism, error) {
 	switch s.Mechanism {
+	case MechanismOAuthBearer:
+		if s.OAuth == nil {
+			return nil, errors.New("sasl.mechanism OAUTHBEARER needs a sasl.oauthbearer block")
+		}
+		return s.OAuth.mechanism(), nil
+	case MechanismAWSMSKIAM:
+		aws := s.AWS
+		if aws == nil {
+			aws = &AWSConfig{}
+		}
+		return aws.mechanism(), nil
 	case MechanismPlain:
 		return plain.Auth{User: s.Username, Pass: s.Password}.AsMechanism(), nil
 	case MechanismScramSHA256:

@@ -100,6 +100,34 @@ func assertNoSecret(t *testing.T, out, what string) {
 	}
 }
 
+// The OAuth token and client secret are redacted however the settings are
+// printed or logged.
+func TestOAuthConfig_neverPrintsSecrets(t *testing.T) {
+	for _, oauth := range []*OAuthConfig{
+		{Token: secretPassword, Extensions: map[string]string{"logicalCluster": "lkc-1"}},
+		{TokenURL: "https://idp.example.com/token", ClientID: "provider", ClientSecret: secretPassword, Scopes: []string{"kafka"}},
+	} {
+		cfg := Config{BootstrapServers: []string{"b:9092"}, SASL: &SASLConfig{Mechanism: MechanismOAuthBearer, OAuth: oauth}}
+		for name, v := range map[string]any{"Config": cfg, "*SASLConfig": cfg.SASL, "*OAuthConfig": oauth, "OAuthConfig": *oauth, "nested": struct{ C Config }{cfg}} {
+			for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+				assertNoSecret(t, fmt.Sprintf(verb, v), verb+" of "+name)
+			}
+			out, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertNoSecret(t, string(out), "JSON of "+name)
+		}
+		if got := cfg.String(); !strings.Contains(got, "sasl.mechanism=OAUTHBEARER") || !strings.Contains(got, "(redacted)") {
+			t.Errorf("String() = %s, want the mechanism and a redacted secret", got)
+		}
+	}
+	aws := Config{BootstrapServers: []string{"b:9092"}, SASL: &SASLConfig{Mechanism: MechanismAWSMSKIAM, AWS: &AWSConfig{Region: "eu-west-1", RoleARN: "arn:aws:iam::1:role/r"}}}
+	if got, want := aws.String(), `sasl.mechanism=AWS_MSK_IAM sasl.aws.region="eu-west-1" sasl.aws.profile="" sasl.aws.role_arn="arn:aws:iam::1:role/r"`; !strings.Contains(got, want) {
+		t.Errorf("String() = %s, want %s", got, want)
+	}
+}
+
 func TestConfig_String(t *testing.T) {
 	cfg := secretConfig()
 	got := cfg.String()
@@ -156,7 +184,28 @@ func TestConfig_Validate(t *testing.T) {
 		}},
 		{name: "unknown mechanism", mutate: func(c *Config) {
 			c.SASL = &SASLConfig{Mechanism: "GSSAPI", Username: "u"}
-		}, wantErr: `sasl.mechanism "GSSAPI" is not supported: use one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512`},
+		}, wantErr: `sasl.mechanism "GSSAPI" is not supported: use one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, AWS_MSK_IAM`},
+		{name: "oauth static token", mutate: func(c *Config) {
+			c.SASL = &SASLConfig{Mechanism: MechanismOAuthBearer, OAuth: &OAuthConfig{Token: "t"}}
+		}},
+		{name: "oauth client credentials", mutate: func(c *Config) {
+			c.SASL = &SASLConfig{Mechanism: MechanismOAuthBearer, OAuth: &OAuthConfig{TokenURL: "https://idp/token", ClientID: "c", ClientSecret: "s"}}
+		}},
+		{name: "oauth without settings", mutate: func(c *Config) {
+			c.SASL = &SASLConfig{Mechanism: MechanismOAuthBearer}
+		}, wantErr: "needs a sasl.oauthbearer block"},
+		{name: "oauth token and flow", mutate: func(c *Config) {
+			c.SASL = &SASLConfig{Mechanism: MechanismOAuthBearer, OAuth: &OAuthConfig{Token: "t", TokenURL: "https://idp/token"}}
+		}, wantErr: "both a static token and the client-credentials flow"},
+		{name: "oauth flow incomplete", mutate: func(c *Config) {
+			c.SASL = &SASLConfig{Mechanism: MechanismOAuthBearer, OAuth: &OAuthConfig{TokenURL: "https://idp/token", ClientID: "c"}}
+		}, wantErr: "needs all of sasl.oauthbearer.token_url, client_id and client_secret"},
+		{name: "oauth token url not http", mutate: func(c *Config) {
+			c.SASL = &SASLConfig{Mechanism: MechanismOAuthBearer, OAuth: &OAuthConfig{TokenURL: "idp/token", ClientID: "c", ClientSecret: "s"}}
+		}, wantErr: `token_url "idp/token" is not an http or https URL`},
+		{name: "aws needs no username", mutate: func(c *Config) {
+			c.SASL = &SASLConfig{Mechanism: MechanismAWSMSKIAM, AWS: &AWSConfig{Region: "eu-west-1"}}
+		}},
 		{name: "empty username", mutate: func(c *Config) {
 			c.SASL = &SASLConfig{Mechanism: MechanismPlain}
 		}, wantErr: "sasl.username is empty"},

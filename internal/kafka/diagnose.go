@@ -144,10 +144,28 @@ func diagnose(ctx context.Context, cfg Config, err error) error {
 	}
 	base := &ConnectError{Addr: cfg.BootstrapServers[0], Err: err}
 	if cfg.SASL != nil {
-		base.Mechanism, base.Username = cfg.SASL.Mechanism, cfg.SASL.Username
+		base.Mechanism = cfg.SASL.Mechanism
+		if UsesPassword(cfg.SASL.Mechanism) {
+			base.Username = cfg.SASL.Username
+		}
 	}
 	if errors.Is(err, kerr.SaslAuthenticationFailed) {
 		base.Kind = ConnectSASLAuth
+		return base
+	}
+	// Token and credential failures happen in this process, before any
+	// broker is asked: the error says what they are.
+	var tokenErr *TokenError
+	if errors.As(err, &tokenErr) {
+		base.Kind, base.Err = ConnectOAuthEndpoint, tokenErr
+		if _, rejected := tokenErr.Rejected(); rejected {
+			base.Kind = ConnectOAuthRejected
+		}
+		return base
+	}
+	var awsErr *AWSCredentialsError
+	if errors.As(err, &awsErr) {
+		base.Kind, base.Err = ConnectAWSCredentials, awsErr
 		return base
 	}
 

@@ -40,6 +40,15 @@ const (
 	// ConnectSASLAuth means authentication was attempted and rejected,
 	// either with an error or, on some servers, by closing the connection.
 	ConnectSASLAuth
+	// ConnectOAuthEndpoint means the OAuth token endpoint could not be
+	// reached, so no token was presented.
+	ConnectOAuthEndpoint
+	// ConnectOAuthRejected means the OAuth token endpoint refused the
+	// client-credentials request (client id, secret or scope).
+	ConnectOAuthRejected
+	// ConnectAWSCredentials means no AWS credentials were found for
+	// AWS_MSK_IAM, or the role could not be assumed.
+	ConnectAWSCredentials
 )
 
 // ConnectError explains a failure to reach or authenticate to the cluster.
@@ -78,7 +87,15 @@ func (e *ConnectError) Error() string {
 		what = fmt.Sprintf("the listener at %s does not enable SASL mechanism %s (enabled: %s)",
 			e.Addr, e.Mechanism, strings.Join(e.EnabledMechanisms, ", "))
 	case ConnectSASLAuth:
-		what = fmt.Sprintf("SASL %s authentication as %q was rejected by %s", e.Mechanism, e.Username, e.Addr)
+		if e.Username == "" {
+			what = fmt.Sprintf("SASL %s authentication was rejected by %s", e.Mechanism, e.Addr)
+		} else {
+			what = fmt.Sprintf("SASL %s authentication as %q was rejected by %s", e.Mechanism, e.Username, e.Addr)
+		}
+	case ConnectOAuthEndpoint, ConnectOAuthRejected:
+		what = "no OAuth token for SASL OAUTHBEARER"
+	case ConnectAWSCredentials:
+		what = "no AWS credentials for SASL AWS_MSK_IAM"
 	default:
 		what = "cannot talk to the cluster at " + e.Addr
 	}

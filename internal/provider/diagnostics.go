@@ -16,6 +16,7 @@ import (
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tenancy"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/topicconfig"
 )
 
 // clusterError reports a failed call to the cluster. Connection failures
@@ -83,15 +84,81 @@ func connectAdvice(ce *kafka.ConnectError) (string, string) {
 			"The listener at %s does not enable %s. Set sasl.mechanism to one it enables: %s.",
 			ce.Addr, ce.Mechanism, strings.Join(ce.EnabledMechanisms, ", "))
 	case kafka.ConnectSASLAuth:
+		switch ce.Mechanism {
+		case kafka.MechanismOAuthBearer:
+			return "Kafka Rejected the OAuth Token", fmt.Sprintf(
+				"The cluster at %s rejected the OAUTHBEARER token; some clusters report this only by closing the connection. "+
+					"Check that the brokers' OAuth validation (issuer, JWKS endpoint, expected audience and scope claims, and the claim that names the principal) "+
+					"accepts tokens from this token endpoint and client, that sasl.oauthbearer.scopes (%s) asks for what the brokers require, "+
+					"that any sasl.oauthbearer.extensions the cluster needs are set (Confluent Cloud: logicalCluster and identityPoolId), "+
+					"and, for a static token, that it has not expired.", ce.Addr, envOAuthScopes)
+		case kafka.MechanismAWSMSKIAM:
+			return "Kafka Rejected the AWS IAM Login", fmt.Sprintf(
+				"The cluster at %s rejected the AWS_MSK_IAM login. Check that the IAM identity the provider runs as (or sasl.aws.role_arn) has a policy "+
+					"allowing kafka-cluster:Connect and the admin actions on this cluster's ARN, that the cluster has IAM access control enabled on this listener "+
+					"(port 9098 with TLS, 9198 for public access), and that the signature's region (from the broker host name, else AWS_REGION) is the cluster's.", ce.Addr)
+		}
 		return "Kafka Authentication Failed", fmt.Sprintf(
 			"The cluster at %s rejected SASL %s authentication as %q; some clusters report this only by closing the connection. "+
 				"Check sasl.username and sasl.password (or %s and %s), and that a %s credential exists for this user on the cluster "+
 				"(SCRAM credentials are per mechanism).", ce.Addr, ce.Mechanism, ce.Username, envSASLUsername, envSASLPassword, ce.Mechanism)
+	case kafka.ConnectOAuthEndpoint:
+		return "OAuth Token Endpoint Unreachable", fmt.Sprintf(
+			"The provider could not reach the OAuth token endpoint to get a token for the cluster at %s. Check sasl.oauthbearer.token_url (or %s): "+
+				"the scheme, host name and path, that DNS resolves it from this machine, and that no proxy or firewall blocks it.", ce.Addr, envOAuthTokenURL)
+	case kafka.ConnectOAuthRejected:
+		return "OAuth Token Request Refused", fmt.Sprintf(
+			"The OAuth token endpoint refused to issue a token for the cluster at %s. Check sasl.oauthbearer.client_id and client_secret (or %s and %s), "+
+				"that the client may use the client-credentials grant, and that every scope in sasl.oauthbearer.scopes exists for it.",
+			ce.Addr, envOAuthClientID, envOAuthClientSecret)
+	case kafka.ConnectAWSCredentials:
+		return "No AWS Credentials for MSK IAM", fmt.Sprintf(
+			"The provider found no AWS credentials to sign the AWS_MSK_IAM login to %s, or could not assume sasl.aws.role_arn with them. "+
+				"Provide credentials through the AWS SDK's default chain: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN for temporary ones), "+
+				"a profile in the shared config files (sasl.aws.profile, %s or AWS_PROFILE), web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN), "+
+				"or an ECS task or EC2 instance role. With role_arn, check that the found identity may call sts:AssumeRole on it and that the role trusts it.",
+			ce.Addr, envAWSProfile)
 	default:
 		return "Kafka Connection Failed", fmt.Sprintf(
 			"The cluster at %s could not be reached or did not answer as a Kafka broker. Check bootstrap_servers, the tls settings "+
 				"and the sasl settings against the listener's configuration.", ce.Addr)
 	}
+}
+
+// saslBlockMismatch reports a mechanism-specific block set for another
+// mechanism.
+func saslBlockMismatch(diags *diag.Diagnostics, block, mechanism, wants string) {
+	diags.AddAttributeError(path.Root("sasl").AtName(block), "SASL Settings for Another Mechanism",
+		fmt.Sprintf("sasl.%s is set, but sasl.mechanism is %q; the %s settings are used only with %s. "+
+			"Set sasl.mechanism (or %s) to %s, or remove the %s block.", block, mechanism, block, wants, envSASLMechanism, wants, block))
+}
+
+// oauthSettingsError reports OAUTHBEARER settings that cannot work.
+func oauthSettingsError(diags *diag.Diagnostics, at path.Path, err error) {
+	diags.AddAttributeError(at, "Invalid OAUTHBEARER Settings", fmt.Sprintf(
+		"The provider cannot get a token for SASL OAUTHBEARER with these settings (from the provider block or the %s_* variables). "+
+			"Set either a static token, or token_url, client_id and client_secret for the client-credentials flow.\n\nError: %s",
+		strings.TrimSuffix(envOAuthToken, "_TOKEN"), err))
+}
+
+// oauthExtensionsEnvError reports a malformed extensions variable.
+func oauthExtensionsEnvError(diags *diag.Diagnostics, pair string) {
+	diags.AddAttributeError(path.Root("sasl").AtName("oauthbearer").AtName("extensions"), "Invalid OAUTHBEARER Extensions",
+		fmt.Sprintf("%s holds %q, which is not a key=value pair. Write the extensions as comma-separated pairs, such as \"logicalCluster=lkc-1,identityPoolId=pool-2\".",
+			envOAuthExtensions, strings.TrimSpace(pair)))
+}
+
+// topicConfigKeyProblem reports a topic config key outside Apache Kafka's
+// catalogue that the brokers did not vouch for.
+func topicConfigKeyProblem(diags *diag.Diagnostics, p topicconfig.KeyProblem) {
+	at := path.Root("config").AtMapKey(p.Key)
+	if p.Warning {
+		diags.AddAttributeWarning(at, "Vendor Topic Config Not Checked", p.Detail)
+		return
+	}
+	diags.AddAttributeError(at, "Unknown Topic Config", fmt.Sprintf(
+		"Unknown topic config: %s\n\nFix the key or remove it. Apache Kafka's topic configs are listed at https://kafka.apache.org/documentation/#topicconfigs; "+
+			"a vendor's own keys are accepted when the cluster's brokers list them.", p.Detail))
 }
 
 // invalidWholeNumber reports a whole-number attribute, or the environment
@@ -276,6 +343,17 @@ func credentialsNeedUser(diags *diag.Diagnostics, principal string) {
 	diags.AddAttributeError(path.Root("credentials"), "Credentials Need a User Principal",
 		fmt.Sprintf("SCRAM credentials authenticate principals of type User, and this tenant's principal is %q. Either give the tenant a "+
 			"\"User:<name>\" principal, or remove credentials and authenticate it another way (mTLS, OAuth).", principal))
+}
+
+// scramCredentialsOnIAM refuses a SCRAM credential on a cluster the
+// provider reaches with AWS_MSK_IAM.
+func scramCredentialsOnIAM(diags *diag.Diagnostics, tenant string) {
+	diags.AddAttributeError(path.Root("credentials"), "SCRAM Credentials on an AWS IAM Connection",
+		fmt.Sprintf("Tenant %q sets credentials, but the provider connects with AWS_MSK_IAM. Amazon MSK keeps SCRAM users in AWS Secrets Manager "+
+			"(associated with the cluster by the MSK API), not through Kafka's AlterUserScramCredentials, so the provider cannot create this credential. "+
+			"Remove credentials and let the tenant's applications authenticate with an IAM role whose policy allows kafka-cluster actions on the tenant's "+
+			"topic, group and transactional-id prefixes; or manage the SCRAM secret with the AWS provider (aws_msk_scram_secret_association), "+
+			"where the tenant's ACLs still apply to its SCRAM logins.", tenant))
 }
 
 // tenantOwnsTopics refuses to destroy a tenant that still has topics.

@@ -25,37 +25,7 @@ import (
 func TestAccIsolation_twoTenants(t *testing.T) {
 	vc, a, b := acctest.Name("vc"), acctest.Name("a"), acctest.Name("b")
 	shared := acctest.Name("shared")
-	config := fmt.Sprintf(`
-resource "kafkatenant_topic" "shared" {
-  name       = %[4]q
-  partitions = 1
-}
-
-resource "kafkatenant_virtual_cluster" "vc" {
-  name          = %[1]q
-  shared_topics = [kafkatenant_topic.shared.name]
-}
-
-resource "kafkatenant_tenant" "a" {
-  name            = %[2]q
-  virtual_cluster = kafkatenant_virtual_cluster.vc.name
-  force_destroy   = true
-  credentials = {
-    password_wo         = "password-of-a"
-    password_wo_version = 1
-  }
-}
-
-resource "kafkatenant_tenant" "b" {
-  name            = %[3]q
-  virtual_cluster = kafkatenant_virtual_cluster.vc.name
-  force_destroy   = true
-  credentials = {
-    password_wo         = "password-of-b"
-    password_wo_version = 1
-  }
-}
-`, vc, a, b, shared)
+	config := twoTenantsConfig(vc, a, b, shared)
 	userA, userB := vc+"."+a, vc+"."+b
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -78,6 +48,36 @@ resource "kafkatenant_tenant" "b" {
 			},
 		}},
 	})
+}
+
+// twoTenantsConfig declares virtual cluster vc with tenants a and b, whose
+// passwords are "password-of-a" and "password-of-b", and topic shared,
+// shared read-only into vc.
+func twoTenantsConfig(vc, a, b, shared string) string {
+	tenant := func(address, name string) string {
+		return fmt.Sprintf(`
+resource "kafkatenant_tenant" %[1]q {
+  name            = %[2]q
+  virtual_cluster = kafkatenant_virtual_cluster.vc.name
+  force_destroy   = true
+  credentials = {
+    password_wo         = "password-of-%[1]s"
+    password_wo_version = 1
+  }
+}
+`, address, name)
+	}
+	return fmt.Sprintf(`
+resource "kafkatenant_topic" "shared" {
+  name       = %[2]q
+  partitions = 1
+}
+
+resource "kafkatenant_virtual_cluster" "vc" {
+  name          = %[1]q
+  shared_topics = [kafkatenant_topic.shared.name]
+}
+`, vc, shared) + tenant("a", a) + tenant("b", b)
 }
 
 type tenantLogin struct {

@@ -56,9 +56,11 @@ type providerModel struct {
 }
 
 type saslModel struct {
-	Mechanism types.String `tfsdk:"mechanism"`
-	Password  types.String `tfsdk:"password"`
-	Username  types.String `tfsdk:"username"`
+	AWS         *awsModel         `tfsdk:"aws"`
+	Mechanism   types.String      `tfsdk:"mechanism"`
+	OAuthBearer *oauthBearerModel `tfsdk:"oauthbearer"`
+	Password    types.String      `tfsdk:"password"`
+	Username    types.String      `tfsdk:"username"`
 }
 
 type tlsModel struct {
@@ -103,21 +105,25 @@ func (p *kafkatenantProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Validators: []validator.String{validators.TopicName()},
 			},
 			"sasl": schema.SingleNestedAttribute{
-				MarkdownDescription: "SASL authentication. Omit for a listener without SASL. Environment: `KAFKATENANT_SASL_MECHANISM`, `KAFKATENANT_SASL_USERNAME`, `KAFKATENANT_SASL_PASSWORD`; each fills the attribute left unset here.",
-				Optional:            true,
+				MarkdownDescription: "SASL authentication. Omit for a listener without SASL. Environment: `KAFKATENANT_SASL_MECHANISM`, `KAFKATENANT_SASL_USERNAME`, `KAFKATENANT_SASL_PASSWORD`, " +
+					"and the `KAFKATENANT_SASL_OAUTHBEARER_*` and `KAFKATENANT_SASL_AWS_*` variables named below; each fills the attribute left unset here.",
+				Optional: true,
 				Attributes: map[string]schema.Attribute{
+					"aws": awsSchema(),
 					"mechanism": schema.StringAttribute{
-						MarkdownDescription: "The SASL mechanism: " + markdownList(kafka.Mechanisms) + ".",
-						Optional:            true,
-						Validators:          []validator.String{stringvalidator.OneOf(kafka.Mechanisms...)},
+						MarkdownDescription: "The SASL mechanism: " + markdownList(kafka.Mechanisms) + ". `PLAIN` and the SCRAM mechanisms need `username` and `password`; " +
+							"`OAUTHBEARER` needs `oauthbearer`; `AWS_MSK_IAM` takes AWS credentials from the SDK's default chain, with the optional `aws` settings.",
+						Optional:   true,
+						Validators: []validator.String{stringvalidator.OneOf(kafka.Mechanisms...)},
 					},
+					"oauthbearer": oauthBearerSchema(),
 					"password": schema.StringAttribute{
-						MarkdownDescription: "The SASL password. Sensitive: it never appears in plans, state or logs. Prefer `KAFKATENANT_SASL_PASSWORD`.",
+						MarkdownDescription: "The SASL password of `PLAIN` and SCRAM. Sensitive: it never appears in plans, state or logs. Prefer `KAFKATENANT_SASL_PASSWORD`.",
 						Optional:            true,
 						Sensitive:           true,
 					},
 					"username": schema.StringAttribute{
-						MarkdownDescription: "The SASL user name.",
+						MarkdownDescription: "The SASL user name of `PLAIN` and SCRAM.",
 						Optional:            true,
 					},
 				},

@@ -36,9 +36,7 @@ const (
 // is computed from a resource that does not exist yet.
 func (m providerModel) hasUnknown() bool {
 	values := []attr.Value{m.BootstrapServers, m.ClientID, m.RegistryTopic, m.Timeout}
-	if m.SASL != nil {
-		values = append(values, m.SASL.Mechanism, m.SASL.Username, m.SASL.Password)
-	}
+	values = append(values, m.SASL.values()...)
 	if m.TLS != nil {
 		values = append(values, m.TLS.Enabled, m.TLS.CAPEM, m.TLS.CertPEM, m.TLS.KeyPEM, m.TLS.ServerName, m.TLS.InsecureSkipVerify)
 	}
@@ -119,9 +117,22 @@ func resolveConnection(m providerModel, getenv func(string) string) (kafka.Confi
 				fmt.Sprintf("The SASL mechanism %q (from the provider block or %s) is not supported. Use one of %s.",
 					mechanism, envSASLMechanism, strings.Join(kafka.Mechanisms, ", ")))
 		}
-		if username == "" {
-			diags.AddAttributeError(path.Root("sasl").AtName("username"), "Missing SASL Username",
-				"SASL is configured but no user name is set. Set sasl.username or "+envSASLUsername+".")
+		if sasl.OAuthBearer != nil && mechanism != kafka.MechanismOAuthBearer {
+			saslBlockMismatch(&diags, "oauthbearer", mechanism, kafka.MechanismOAuthBearer)
+		}
+		if sasl.AWS != nil && mechanism != kafka.MechanismAWSMSKIAM {
+			saslBlockMismatch(&diags, "aws", mechanism, kafka.MechanismAWSMSKIAM)
+		}
+		switch mechanism {
+		case kafka.MechanismOAuthBearer:
+			cfg.SASL.OAuth = resolveOAuth(sasl.OAuthBearer, getenv, &diags)
+		case kafka.MechanismAWSMSKIAM:
+			cfg.SASL.AWS = resolveAWS(sasl.AWS, getenv)
+		default:
+			if username == "" {
+				diags.AddAttributeError(path.Root("sasl").AtName("username"), "Missing SASL Username",
+					"SASL is configured but no user name is set. Set sasl.username or "+envSASLUsername+".")
+			}
 		}
 	}
 

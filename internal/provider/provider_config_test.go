@@ -113,6 +113,36 @@ func TestResolveConnection(t *testing.T) {
 			},
 		},
 		{
+			name:  "OAUTHBEARER client credentials from env",
+			model: providerModel{BootstrapServers: servers("b:9092")},
+			env: map[string]string{
+				envSASLMechanism: kafka.MechanismOAuthBearer, envOAuthTokenURL: "https://idp.example.com/token", envOAuthClientID: "kt",
+				envOAuthClientSecret: envPassword, envOAuthScopes: "kafka, admin", envOAuthExtensions: "logicalCluster=lkc-1, identityPoolId=pool-2",
+			},
+			want: kafka.Config{BootstrapServers: []string{"b:9092"}, SASL: &kafka.SASLConfig{Mechanism: kafka.MechanismOAuthBearer, OAuth: &kafka.OAuthConfig{
+				TokenURL: "https://idp.example.com/token", ClientID: "kt", ClientSecret: envPassword, Scopes: []string{"kafka", "admin"},
+				Extensions: map[string]string{"logicalCluster": "lkc-1", "identityPoolId": "pool-2"},
+			}}},
+		},
+		{
+			name: "OAUTHBEARER static token in the block wins over env",
+			model: providerModel{BootstrapServers: servers("b:9092"), SASL: &saslModel{
+				Mechanism:   types.StringValue(kafka.MechanismOAuthBearer),
+				OAuthBearer: &oauthBearerModel{Token: types.StringValue(blockPassword), Scopes: types.ListNull(types.StringType), Extensions: types.MapNull(types.StringType)},
+			}},
+			env:  map[string]string{envOAuthToken: envPassword},
+			want: kafka.Config{BootstrapServers: []string{"b:9092"}, SASL: &kafka.SASLConfig{Mechanism: kafka.MechanismOAuthBearer, OAuth: &kafka.OAuthConfig{Token: blockPassword}}},
+		},
+		{
+			name:  "AWS_MSK_IAM needs no user, settings from env",
+			model: providerModel{BootstrapServers: servers("b-1.msk.kafka.eu-west-1.amazonaws.com:9098"), TLS: &tlsModel{}},
+			env:   map[string]string{envSASLMechanism: kafka.MechanismAWSMSKIAM, envAWSRegion: "eu-west-1", envAWSRoleARN: "arn:aws:iam::1:role/kafka-admin"},
+			want: kafka.Config{
+				BootstrapServers: []string{"b-1.msk.kafka.eu-west-1.amazonaws.com:9098"}, TLS: &kafka.TLSConfig{Enabled: true},
+				SASL: &kafka.SASLConfig{Mechanism: kafka.MechanismAWSMSKIAM, AWS: &kafka.AWSConfig{Region: "eu-west-1", RoleARN: "arn:aws:iam::1:role/kafka-admin"}},
+			},
+		},
+		{
 			name:  "env list is trimmed and empty entries dropped",
 			model: providerModel{},
 			env:   map[string]string{envBootstrapServers: " a:1 , b:2,, c:3 ,"},
@@ -246,7 +276,7 @@ func TestResolveConnection_errors(t *testing.T) {
 			env:     map[string]string{envSASLMechanism: "GSSAPI", envSASLUsername: "u", envSASLPassword: envPassword},
 			path:    path.Root("sasl").AtName("mechanism"),
 			summary: "Invalid SASL Mechanism",
-			detail:  `The SASL mechanism "GSSAPI" (from the provider block or ` + envSASLMechanism + `) is not supported. Use one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512.`,
+			detail:  `The SASL mechanism "GSSAPI" (from the provider block or ` + envSASLMechanism + `) is not supported. Use one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, AWS_MSK_IAM.`,
 		},
 		{
 			name:    "sasl block without a mechanism anywhere",
@@ -261,6 +291,32 @@ func TestResolveConnection_errors(t *testing.T) {
 			path:    path.Root("sasl").AtName("username"),
 			summary: "Missing SASL Username",
 			detail:  envSASLUsername,
+		},
+		{
+			name: "oauthbearer block with a SCRAM mechanism",
+			model: providerModel{BootstrapServers: servers("b:1"), SASL: &saslModel{
+				Mechanism: types.StringValue(kafka.MechanismScramSHA512), Username: types.StringValue("u"), Password: types.StringValue(blockPassword),
+				OAuthBearer: &oauthBearerModel{Token: types.StringValue("t")},
+			}},
+			path:    path.Root("sasl").AtName("oauthbearer"),
+			summary: "SASL Settings for Another Mechanism",
+			detail:  `sasl.oauthbearer is set, but sasl.mechanism is "SCRAM-SHA-512"`,
+		},
+		{
+			name:    "OAUTHBEARER without a token or flow",
+			model:   providerModel{BootstrapServers: servers("b:1")},
+			env:     map[string]string{envSASLMechanism: kafka.MechanismOAuthBearer, envOAuthClientID: "kt"},
+			path:    path.Root("sasl").AtName("oauthbearer"),
+			summary: "Invalid OAUTHBEARER Settings",
+			detail:  "needs all of sasl.oauthbearer.token_url, client_id and client_secret",
+		},
+		{
+			name:    "malformed extensions from env",
+			model:   providerModel{BootstrapServers: servers("b:1")},
+			env:     map[string]string{envSASLMechanism: kafka.MechanismOAuthBearer, envOAuthToken: envPassword, envOAuthExtensions: "logicalCluster"},
+			path:    path.Root("sasl").AtName("oauthbearer").AtName("extensions"),
+			summary: "Invalid OAUTHBEARER Extensions",
+			detail:  `holds "logicalCluster", which is not a key=value pair`,
 		},
 		{
 			name:    "CA from env that is not PEM",

@@ -44,6 +44,7 @@ type cluster interface {
 	SetReplicationFactor(ctx context.Context, name string, rf int16) error
 	Snapshot(ctx context.Context) (*kafka.Snapshot, error)
 	SnapshotLoaded() bool
+	TopicConfigKeys(ctx context.Context) (map[string]bool, error)
 	TopicReplicas(ctx context.Context) (map[string]int, error)
 	UpsertSCRAM(ctx context.Context, user, mechanism string, iterations int32, password string) error
 }

@@ -59,8 +59,19 @@ resource "kafkatenant_topic" "test" {
 // case's ErrorCheck, and the test fails unless that check saw an error.
 func testProviderError(t *testing.T, config string, secrets []string, patterns ...string) {
 	t.Helper()
+	checkProviderError(t, true, config, secrets, patterns...)
+}
+
+// checkProviderError is testProviderError, run in parallel with other
+// tests or not (a test that sets environment variables cannot be).
+func checkProviderError(t *testing.T, parallel bool, config string, secrets []string, patterns ...string) {
+	t.Helper()
 	seen := false
-	resource.ParallelTest(t, resource.TestCase{
+	run := resource.Test
+	if parallel {
+		run = resource.ParallelTest
+	}
+	run(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		ErrorCheck: func(err error) error {
@@ -138,7 +149,7 @@ func TestAccProvider_invalidMechanism(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config:      config,
 			PlanOnly:    true,
-			ExpectError: expectError(`sasl\.mechanism value must be one of: \["PLAIN" "SCRAM-SHA-256" "SCRAM-SHA-512"\]`),
+			ExpectError: expectError(`sasl\.mechanism value must be one of: \["PLAIN" "SCRAM-SHA-256" "SCRAM-SHA-512" "OAUTHBEARER" "AWS_MSK_IAM"\]`),
 		}},
 	})
 }

@@ -45,6 +45,9 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			credentialsNeedUser(&resp.Diagnostics, plan.Principal.ValueString())
 		}
 	}
+	if plan.Credentials != nil && r.data.connectionMechanism() == kafka.MechanismAWSMSKIAM {
+		scramCredentialsOnIAM(&resp.Diagnostics, name)
+	}
 	// An apply always leaves the record written; an older state without
 	// the attribute keeps it unset until its next refresh.
 	plan.Registered = types.BoolValue(true)
@@ -241,7 +244,7 @@ func (r *tenantResource) clientProperties(m tenantModel, vc tenancy.VirtualClust
 		mechanism = m.Credentials.Mechanism.ValueString()
 	}
 	props := clientProperties(r.data.connection, vc.BootstrapServers, mechanism).Elements()
-	if user := username(m.Principal.ValueString()); user != "" && r.data.connection.SASL != nil {
+	if user := username(m.Principal.ValueString()); user != "" && r.data.connection.SASL != nil && kafka.UsesPassword(mechanism) {
 		props["sasl.username"] = types.StringValue(user)
 	}
 	return types.MapValueMust(types.StringType, props)

@@ -19,6 +19,7 @@ import (
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/planmodifiers"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tenancy"
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/topicconfig"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/validators"
 )
 
@@ -73,9 +74,12 @@ func (r *topicResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"and broker defaults never show as differences.",
 		Attributes: map[string]schema.Attribute{
 			"config": schema.MapAttribute{
-				MarkdownDescription: "Topic configs to set, such as `retention.ms` or `cleanup.policy`. Keys must be Kafka topic configs and values must " +
-					"have the key's type and range; both are checked at plan time. Only these keys are managed: updates use incremental alter, " +
-					"and removing a key resets it to the broker default.",
+				MarkdownDescription: "Topic configs to set, such as `retention.ms` or `cleanup.policy`. Apache Kafka's keys are checked at plan time, " +
+					"values included (type and range), and a near miss such as `retention.msec` is an error that suggests the right key. " +
+					"Other keys, such as Confluent's `confluent.tier.enable` or Redpanda's `redpanda.remote.read`, are accepted when the brokers " +
+					"list them among the topic configs they know (asked once per plan); a key in a vendor namespace (" + markdownList(topicconfig.VendorPrefixes()) +
+					") that the brokers do not list, or that no broker could be asked about, is a warning, and any other key an error. " +
+					"Only these keys are managed: updates use incremental alter, and removing a key resets it to the broker default.",
 				ElementType: types.StringType,
 				Optional:    true,
 				Validators:  []validator.Map{validators.TopicConfig()},
@@ -354,6 +358,7 @@ func (r *topicResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 	if !r.data.canReachCluster() {
 		deferredChecksWarning(&resp.Diagnostics)
+		r.checkConfigKeys(ctx, plan.Config, false, &resp.Diagnostics)
 		return
 	}
 	creating := req.State.Raw.IsNull()
@@ -382,6 +387,9 @@ func (r *topicResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if !creating {
 		state = &topicModel{}
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if creating || !plan.Config.Equal(state.Config) {
+		r.checkConfigKeys(ctx, plan.Config, true, &resp.Diagnostics)
 	}
 	if !plan.Name.IsUnknown() && !plan.Tenant.IsUnknown() {
 		checkTenancy := creating || tenancyChanged(ctx, *state, plan)

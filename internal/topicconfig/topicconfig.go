@@ -137,26 +137,30 @@ func Suggest(key string) []string {
 		key  string
 		dist int
 	}
-	var near []scored
+	var nearKeys []scored
 	for _, s := range specs {
-		d := levenshtein.ComputeDistance(key, s.Key)
-		// Accept a third of the key's length in edits, or a key that
-		// contains the input or is contained in it.
-		if d <= max(2, len(key)/3) || (len(key) >= 4 && (strings.Contains(s.Key, key) || strings.Contains(key, s.Key))) {
-			near = append(near, scored{s.Key, d})
+		if near(key, s.Key) {
+			nearKeys = append(nearKeys, scored{s.Key, levenshtein.ComputeDistance(key, s.Key)})
 		}
 	}
-	sort.Slice(near, func(i, j int) bool {
-		if near[i].dist != near[j].dist {
-			return near[i].dist < near[j].dist
+	sort.Slice(nearKeys, func(i, j int) bool {
+		if nearKeys[i].dist != nearKeys[j].dist {
+			return nearKeys[i].dist < nearKeys[j].dist
 		}
-		return near[i].key < near[j].key
+		return nearKeys[i].key < nearKeys[j].key
 	})
 	out := make([]string, 0, 3)
-	for i := 0; i < len(near) && i < 3; i++ {
-		out = append(out, near[i].key)
+	for i := 0; i < len(nearKeys) && i < 3; i++ {
+		out = append(out, nearKeys[i].key)
 	}
 	return out
+}
+
+// near reports whether candidate is nearKeys enough to key to suggest: a
+// third of key's length in edits, or one containing the other.
+func near(key, candidate string) bool {
+	d := levenshtein.ComputeDistance(key, candidate)
+	return d <= max(2, len(key)/3) || (len(key) >= 4 && (strings.Contains(candidate, key) || strings.Contains(key, candidate)))
 }
 
 // Validate checks value against the spec of key. The error says what is

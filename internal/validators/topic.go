@@ -84,15 +84,17 @@ func (topicNameValidator) ValidateString(_ context.Context, req validator.String
 	}
 }
 
-// TopicConfig validates a map of topic configs against Kafka's catalogue:
-// every key must be a topic config and every value must have its type and
-// lie in its range. Unknown keys are reported with the closest known keys.
+// TopicConfig validates a map of topic configs against Apache Kafka's
+// catalogue: the value of every Apache key must have its type and lie in
+// its range, and a key that is a near miss of an Apache key is reported
+// with the closest ones. Other keys, vendor keys among them, are left to
+// the topic's plan, which asks the brokers (topicconfig.CheckKeys).
 func TopicConfig() validator.Map { return topicConfigValidator{} }
 
 type topicConfigValidator struct{}
 
 func (topicConfigValidator) Description(context.Context) string {
-	return "keys must be Kafka topic configs and values must have the key's type and range"
+	return "values of Apache Kafka topic configs must have the key's type and range, and keys must not be near misses of Apache Kafka's"
 }
 
 func (v topicConfigValidator) MarkdownDescription(ctx context.Context) string {
@@ -111,11 +113,16 @@ func (topicConfigValidator) ValidateMap(_ context.Context, req validator.MapRequ
 	sort.Strings(keys)
 	for _, k := range keys {
 		at := req.Path.AtMapKey(k)
-		// Keys are always known, so a misspelt key is reported even while
-		// its value waits for another resource.
-		if err := topicconfig.CheckKey(k); err != nil {
-			resp.Diagnostics.AddAttributeError(at, "Unknown Topic Config",
-				fmt.Sprintf("Unknown topic config: %s\n\nFix the key or remove it. Kafka's topic configs are listed at https://kafka.apache.org/documentation/#topicconfigs.", err))
+		if _, apache := topicconfig.Lookup(k); !apache {
+			// Other keys are decided at plan time, where the brokers can
+			// be asked which keys they know (vendor keys among them). A
+			// near miss of an Apache key is a typo on any cluster, and
+			// keys are always known, so it is reported here even while
+			// its value waits for another resource.
+			if _, vendor := topicconfig.Vendor(k); !vendor && len(topicconfig.Suggest(k)) > 0 {
+				resp.Diagnostics.AddAttributeError(at, "Unknown Topic Config",
+					fmt.Sprintf("Unknown topic config: %s\n\nFix the key or remove it. Kafka's topic configs are listed at https://kafka.apache.org/documentation/#topicconfigs.", topicconfig.CheckKey(k)))
+			}
 			continue
 		}
 		s, ok := elems[k].(types.String)

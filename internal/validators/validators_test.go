@@ -239,8 +239,14 @@ func TestTopicConfig(t *testing.T) {
 		{name: "unknown value skipped", in: cfg(map[string]attr.Value{"retention.ms": types.StringUnknown()})},
 		{name: "unknown key suggests", in: cfg(map[string]attr.Value{"retention.mss": s("1")}),
 			want: []wantDiag{unknownKey("retention.mss", `did you mean "retention.ms"`, "kafka.apache.org/documentation/#topicconfigs")}},
-		{name: "unknown key far from any", in: cfg(map[string]attr.Value{"zzzzzzzzzzzzzzzzzzzzzz": s("1")}),
-			want: []wantDiag{unknownKey("zzzzzzzzzzzzzzzzzzzzzz", `known keys are "cleanup.policy"`)}},
+		// A key far from every Apache key may be one the brokers know
+		// (Redpanda's write.caching): the topic's plan asks them.
+		{name: "unknown key far from any is left to the plan", in: cfg(map[string]attr.Value{"zzzzzzzzzzzzzzzzzzzzzz": s("1")})},
+		{name: "vendor keys are left to the plan", in: cfg(map[string]attr.Value{
+			"confluent.placement.constraints": s(`{"version":1}`), "redpanda.remote.read": s("true"), "confluent.tier.enable": s("yes"),
+		})},
+		{name: "near miss of an Apache key", in: cfg(map[string]attr.Value{"retention.msec": s("1000")}),
+			want: []wantDiag{unknownKey("retention.msec", `did you mean "retention.ms"`)}},
 		{name: "unknown key with an unknown value still reported", in: cfg(map[string]attr.Value{"retention.mss": types.StringUnknown()}),
 			want: []wantDiag{unknownKey("retention.mss", `did you mean "retention.ms"`)}},
 		{name: "bad value names the key", in: cfg(map[string]attr.Value{"retention.ms": s("forever")}),

@@ -63,7 +63,7 @@ func run(ctx context.Context, opts options) error {
 		opts:     opts,
 		cli:      cli,
 		cluster:  cluster,
-		requests: countRequests(cluster.Fake),
+		requests: countRequests(cluster),
 		env:      []string{"TF_IN_AUTOMATION=1", "TF_INPUT=0"},
 	}
 	for k, v := range cluster.Env() {

@@ -10,30 +10,40 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/embedded"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tfcli"
 )
 
-// The counter must see every request and change none: the benchmark's
-// Kafka traffic has to be answered exactly as it would be unobserved.
+// The counter must see every request, connection set-up included, and
+// change none: the benchmark's Kafka traffic has to be answered exactly as
+// it would be unobserved, on the same embedded cluster the benchmark runs.
 func TestCountRequests_observesWithoutHandling(t *testing.T) {
-	fake, err := kfake.NewCluster(kfake.NumBrokers(1))
+	cluster, err := embedded.Start(embedded.Options{Brokers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer fake.Close()
-	counter := countRequests(fake)
-	c := kafka.NewClient(kafka.Config{BootstrapServers: fake.ListenAddrs(), Timeout: 5 * time.Second})
+	defer cluster.Close()
+	counter := countRequests(cluster)
+	c := kafka.NewClient(kafka.Config{
+		BootstrapServers: cluster.BootstrapServers(),
+		Timeout:          5 * time.Second,
+		SASL:             &kafka.SASLConfig{Mechanism: embedded.DefaultMechanism, Username: cluster.AdminUser(), Password: cluster.AdminPassword()},
+	})
 	defer c.Close()
 
 	ctx := context.Background()
 	if _, err := c.DescribeTopic(ctx, "ktbench-00000"); !errors.Is(err, kafka.ErrNotFound) {
 		t.Fatalf("DescribeTopic before creation: got %v, want ErrNotFound", err)
 	}
-	counter.take() // connection set-up and the existence check
+	setup := counter.take() // connection set-up and the existence check
+	for _, key := range []kmsg.Key{kmsg.ApiVersions, kmsg.SASLHandshake, kmsg.SASLAuthenticate, kmsg.Metadata} {
+		if setup[int16(key)] == 0 {
+			t.Errorf("the connection set-up counted no %s (all counts: %s)", kmsg.NameForKey(int16(key)), setup.top(10))
+		}
+	}
 	for _, name := range []string{"ktbench-00000", "ktbench-00001"} {
 		if _, err := c.CreateTopic(ctx, kafka.TopicSpec{Name: name, Partitions: 1, ReplicationFactor: 1}); err != nil {
 			t.Fatalf("CreateTopic %s with the counter installed: %v", name, err)

@@ -6,8 +6,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/embedded"
 )
 
 // requestCounter counts, by API key, every request the embedded brokers
@@ -19,19 +20,13 @@ type requestCounter struct {
 	counts map[int16]int
 }
 
-// countRequests installs an observing control function on every request
-// key of fake. The function never handles a request, so the cluster answers
-// each one as it would without it.
-func countRequests(fake *kfake.Cluster) *requestCounter {
+// countRequests observes every request the cluster receives. It goes
+// through the cluster's Observe rather than a kfake control function of its
+// own: the embedded cluster answers ApiVersions in a control function that
+// runs first, so a later one would never see those requests.
+func countRequests(cluster *embedded.Cluster) *requestCounter {
 	c := &requestCounter{counts: make(map[int16]int)}
-	fake.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
-		// kfake only drops a control function after it handles a request,
-		// which this one never does; KeepControl makes the intent to
-		// observe every request explicit rather than relying on that.
-		fake.KeepControl()
-		c.observe(req.Key())
-		return nil, nil, false
-	})
+	cluster.Observe(func(req kmsg.Request) { c.observe(req.Key()) })
 	return c
 }
 
