@@ -66,7 +66,7 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	var inputs tenantInputs
 	if unchanged && getPrivate(ctx, req.Private, privateTenantInputs, &inputs) {
-		r.planUnchanged(ctx, &plan, inputs)
+		r.planUnchanged(&plan, inputs)
 		return
 	}
 	view, err := r.data.registryView(ctx, false)
@@ -130,7 +130,7 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 // its state and the inputs its last refresh kept, with no request: its ACL
 // bindings are the ones those inputs call for, unless its virtual cluster
 // is changed by this same plan, whose shared topics then apply.
-func (r *tenantResource) planUnchanged(ctx context.Context, plan *tenantModel, inputs tenantInputs) {
+func (r *tenantResource) planUnchanged(plan *tenantModel, inputs tenantInputs) {
 	t := tenantFromState(*plan)
 	shared := inputs.SharedTopics
 	var (
@@ -206,7 +206,7 @@ func tenantSpec(m tenantModel, ns tenancy.Namespaces) (tenancy.Tenant, tenancy.V
 }
 
 // state builds the resource state of a registered tenant.
-func (r *tenantResource) state(ctx context.Context, t tenancy.Tenant, vc tenancy.VirtualCluster, creds *tenantCredentialsModel, forceDestroy types.Bool, acls []kafka.ACL) tenantModel {
+func (r *tenantResource) state(t tenancy.Tenant, vc tenancy.VirtualCluster, creds *tenantCredentialsModel, forceDestroy types.Bool, acls []kafka.ACL) tenantModel {
 	m := tenantModel{
 		ACLBindings:           aclList(acls),
 		Credentials:           creds,

@@ -297,7 +297,7 @@ func (r *tenantResource) grant(ctx context.Context, plan, config tenantModel, t 
 	if err := r.data.client.CreateACLs(ctx, want); err != nil {
 		return tenantModel{}, err
 	}
-	return r.state(ctx, t, vc, plan.Credentials, plan.ForceDestroy, want), nil
+	return r.state(t, vc, plan.Credentials, plan.ForceDestroy, want), nil
 }
 
 func (r *tenantResource) expectedACLs(ctx context.Context, t tenancy.Tenant, vc tenancy.VirtualCluster) ([]kafka.ACL, error) {
@@ -362,7 +362,7 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	// Only the bindings the cluster still holds go to state, so a binding
 	// removed outside Terraform shows in the plan as one to restore.
-	next := r.state(ctx, t, vc, creds, forceDestroy, present(want, live))
+	next := r.state(t, vc, creds, forceDestroy, present(want, live))
 	next.Registered = types.BoolValue(registered)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
@@ -464,7 +464,7 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if err != nil {
 		// What the cluster holds is unsure; keep the prior credential state
 		// so the next plan compares against the cluster again.
-		resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, t, vc, state.Credentials, plan.ForceDestroy, held))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, r.state(t, vc, state.Credentials, plan.ForceDestroy, held))...)
 		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("update the credential of tenant %q", t.Name), err)
 		return
 	}
@@ -476,11 +476,11 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 		err = r.data.client.DeleteACLs(ctx, missing(held, want))
 	}
 	if err != nil {
-		resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, t, vc, creds, plan.ForceDestroy, held))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, r.state(t, vc, creds, plan.ForceDestroy, held))...)
 		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("update the ACLs of tenant %q", t.Name), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, t, vc, creds, plan.ForceDestroy, want))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.state(t, vc, creds, plan.ForceDestroy, want))...)
 	r.keepInputs(ctx, vc, resp.Private, &resp.Diagnostics)
 }
 
