@@ -73,8 +73,10 @@ func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map
 		spread.written = previous
 	}
 	values := floatMap(ctx, plan.PerBroker)
+	// divided is set when the rates were divided here, over leaders.
+	leaders, divided := 0, false
 	if plan.PerBroker.IsUnknown() || plan.PerBroker.IsNull() {
-		leaders := 0
+		divided = cluster
 		if cluster {
 			if leaders, err = r.data.countLeaders(ctx, prefix, true); err != nil {
 				r.data.clusterError(diags, "find the brokers that lead the partitions of "+entity.String(), err)
@@ -96,13 +98,12 @@ func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map
 	plan.User = userOf(entity)
 	plan.PerBroker = floatMapValue(values)
 	diags.Append(state.Set(ctx, plan)...)
-	if cluster {
-		// Kept for the next plan, as Read keeps it. The snapshot follows
-		// this process's writes; if it cannot be read, the next plan counts
-		// the leaders itself, so there is nothing to report.
-		if leaders, err := r.data.countLeaders(ctx, prefix, false); err == nil {
-			setPrivate(ctx, private, privateLeaders, leaders, diags)
-		}
+	if divided {
+		// Kept for a plan without refresh: the brokers the state's values
+		// were divided over, not a count taken since, so that plan agrees
+		// with the state even when a topic of the same apply has divided
+		// the quota again on the cluster. A refresh counts them anew.
+		setPrivate(ctx, private, privateLeaders, leaders, diags)
 	}
 }
 
