@@ -50,6 +50,9 @@ const probeTimeout = 10 * time.Second
 // answers, and the observers of every request.
 type compat struct {
 	clusterID string
+	// listenHost and advertisedHost are Options.ListenHost and
+	// Options.AdvertisedHost.
+	listenHost, advertisedHost string
 
 	mu         sync.Mutex
 	versions   *kmsg.ApiVersionsResponse // the cluster's answer, key 17 widened; nil until probed
