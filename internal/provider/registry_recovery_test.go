@@ -28,17 +28,22 @@ import (
 // for writing raw records and reading topics back.
 func adminKgo(t *testing.T, opts ...kgo.Opt) *kgo.Client {
 	t.Helper()
-	cfg := acctest.ConnectionConfig()
-	base := []kgo.Opt{kgo.SeedBrokers(cfg.BootstrapServers...)}
-	if cfg.SASL != nil {
-		base = append(base, kgo.SASL(scram.Auth{User: cfg.SASL.Username, Pass: cfg.SASL.Password}.AsSha512Mechanism()))
-	}
-	cl, err := kgo.NewClient(append(base, opts...)...)
+	cl, err := newAdminKgo(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(cl.Close)
 	return cl
+}
+
+// newAdminKgo returns a franz-go client with the suite's admin credentials.
+func newAdminKgo(opts ...kgo.Opt) (*kgo.Client, error) {
+	cfg := acctest.ConnectionConfig()
+	base := []kgo.Opt{kgo.SeedBrokers(cfg.BootstrapServers...)}
+	if cfg.SASL != nil {
+		base = append(base, kgo.SASL(scram.Auth{User: cfg.SASL.Username, Pass: cfg.SASL.Password}.AsSha512Mechanism()))
+	}
+	return kgo.NewClient(append(base, opts...)...)
 }
 
 // produceRaw writes one record as it is, a nil value being a tombstone.
