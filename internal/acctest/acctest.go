@@ -29,6 +29,11 @@ import (
 // leftovers on a real cluster can be swept (make sweep).
 const NamePrefix = "ktacc-"
 
+// EnvExpectSwept makes a sweep (-sweep) fail when it finds any test object,
+// after removing them: set by make testacc-external, where a suite that
+// passed must have destroyed everything it created.
+const EnvExpectSwept = "KAFKATENANT_ACC_EXPECT_SWEPT"
+
 // EnvExternal selects an external cluster: with it set to 1, the suite uses
 // the KAFKATENANT_* connection variables instead of the embedded cluster.
 const EnvExternal = "KAFKATENANT_ACC_EXTERNAL"
@@ -115,6 +120,10 @@ func sweep(m *testing.M) int {
 		return 1
 	}
 	fmt.Fprintf(os.Stderr, "acctest: no test objects (names starting %s) left on the cluster\n", NamePrefix)
+	if found.Count() > 0 && os.Getenv(EnvExpectSwept) == "1" {
+		fmt.Fprintf(os.Stderr, "acctest: the tests left the %d objects above behind (%s=1); the sweep removed them\n", found.Count(), EnvExpectSwept)
+		return 1
+	}
 	return 0
 }
 

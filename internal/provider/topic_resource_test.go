@@ -308,12 +308,15 @@ func alterTopicOutOfBand(t *testing.T, name string, set map[string]string, reset
 	}
 }
 
+// createTopicOutOfBand creates a topic behind Terraform's back, deleted
+// when the test ends unless the test deleted it.
 func createTopicOutOfBand(t *testing.T, name string, partitions int32) {
 	t.Helper()
 	_, err := acctest.AdminClient(t).CreateTopic(context.Background(), kafka.TopicSpec{Name: name, Partitions: partitions, ReplicationFactor: -1})
 	if err != nil {
 		t.Fatalf("creating topic %s out of band: %v", name, err)
 	}
+	t.Cleanup(func() { deleteIfExists(t, name) })
 }
 
 func checkTopicConfigUnset(t *testing.T, name, key string) resource.TestCheckFunc {
