@@ -78,7 +78,7 @@ func TestAccTenant_scramIterations(t *testing.T) {
 		CheckDestroy:             checkTenantGone(t, "User:"+user),
 		Steps: []resource.TestStep{{
 			Config: strings.Replace(tenantConfig(vc, tenant, 1, ""), "password_wo_version = 1", "password_wo_version = 1\n    iterations          = 8192", 1),
-			Check: resource.ComposeAggregateTestCheckFunc(checks...),
+			Check:  resource.ComposeAggregateTestCheckFunc(checks...),
 		}},
 	})
 }
