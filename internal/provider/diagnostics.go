@@ -676,3 +676,12 @@ func tenantHeldBinding(diags *diag.Diagnostics, b kafka.ACL, tenant string) {
 			"too would let destroying this resource cut the tenant's access. Remove it from the configuration (the tenant already grants it), or "+
 			"bind something the tenant does not hold.", b.String(), tenant))
 }
+
+// clusterScopeCheckedOnFewest explains why a new cluster-scope quota was
+// checked at per-broker values higher than an even spread gives.
+func clusterScopeCheckedOnFewest(diags *diag.Diagnostics, entity string, leaders int) {
+	diags.AddAttributeError(path.Root("scope"), "Cluster-Scope Quota Checked on the Fewest Brokers",
+		fmt.Sprintf("The cluster-scope quota of %s is divided, when it is written, over the brokers that lead its tenant's partitions then, "+
+			"after the topics of the same apply are created. At plan time it is checked divided over the fewest brokers that may lead them: %d "+
+			"(those leading them now, or one while there are none). Lower its rates, or raise the declared capacity. Nothing was changed.", entity, leaders))
+}
