@@ -89,7 +89,10 @@ func Start(opts Options) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the embedded cluster: %w", err)
 	}
-	if err := compat.install(fake, fake.ListenAddrs()[0]); err != nil {
+	compat.mu.Lock()
+	local := compat.localAddr
+	compat.mu.Unlock()
+	if err := compat.install(fake, local); err != nil {
 		fake.Close()
 		return nil, fmt.Errorf("starting the embedded cluster: %w", err)
 	}

@@ -143,6 +143,15 @@ func TestStart_listenAndAdvertisedHosts(t *testing.T) {
 	}
 }
 
+// The advertised host is for clients elsewhere and need not resolve where
+// the cluster runs: a container names the host its clients know.
+func TestStart_advertisedHostUnresolvable(t *testing.T) {
+	c := start(t, embedded.Options{Brokers: 1, ListenHost: "0.0.0.0", AdvertisedHost: "devcluster.invalid"})
+	if got := c.BootstrapServers(); len(got) != 1 || !strings.HasPrefix(got[0], "devcluster.invalid:") {
+		t.Errorf("BootstrapServers = %v, want devcluster.invalid:<port>", got)
+	}
+}
+
 // ACL enforcement is what makes the tenancy tests meaningful: a user that
 // is not a superuser and holds no ACL must be refused.
 func TestStart_enforcesACLs(t *testing.T) {

@@ -37,6 +37,11 @@ func (c *compat) listen(network, address string) (net.Listener, error) {
 		return nil, err
 	}
 	l := handshakeListener{Listener: ln, mechanisms: c.supportedMechanisms}
+	c.mu.Lock()
+	if c.localAddr == "" {
+		c.localAddr = localAddr(ln.Addr().(*net.TCPAddr))
+	}
+	c.mu.Unlock()
 	host := c.advertisedHost
 	if host == "" && c.listenHost != "" && net.ParseIP(c.listenHost).IsUnspecified() {
 		host = "localhost"
@@ -46,6 +51,16 @@ func (c *compat) listen(network, address string) (net.Listener, error) {
 		l.advertised = advertisedAddr{network: ln.Addr().Network(), hostPort: net.JoinHostPort(host, strconv.Itoa(port))}
 	}
 	return l, nil
+}
+
+// localAddr is an address of this host that reaches a listener on addr:
+// loopback for a wildcard address.
+func localAddr(addr *net.TCPAddr) string {
+	ip := addr.IP
+	if ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return net.JoinHostPort(ip.String(), strconv.Itoa(addr.Port))
 }
 
 // Addr returns the advertised address when one is set.
