@@ -9,11 +9,12 @@ import (
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/acctest"
 )
 
-// TestAccCapacityDataSource runs alone, like the other capacity tests:
-// it reports every quota on the cluster.
+// TestAccCapacityDataSource reports every quota on the cluster, so it runs
+// on a cluster of its own.
 func TestAccCapacityDataSource(t *testing.T) {
 	vc, tenant := acctest.Name("vc"), acctest.Name("t")
-	config := capacityProvider + fmt.Sprintf(`
+	provider, _ := ownCapacityCluster(t)
+	config := provider + fmt.Sprintf(`
 resource "kafkatenant_virtual_cluster" "vc" {
   name     = %q
   capacity = { producer_byte_rate = 30000000 }
@@ -28,7 +29,7 @@ data "kafkatenant_capacity" "now" {
   depends_on = [kafkatenant_quota.q]
 }
 `
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -51,7 +52,8 @@ data "kafkatenant_capacity" "now" {
 }
 
 // 0.8 × (8 + 3) × 100 is 880.0000000000001 in floating point; the output
-// reads 880, a whole percent.
+// reads 880, a whole percent. The figures do not depend on what the cluster
+// holds.
 func TestAccCapacityDataSource_roundsFigures(t *testing.T) {
 	config := `
 provider "kafkatenant" {
@@ -64,7 +66,7 @@ provider "kafkatenant" {
 
 data "kafkatenant_capacity" "now" {}
 `
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{

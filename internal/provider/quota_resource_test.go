@@ -3,12 +3,14 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strconv"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/acctest"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
@@ -136,9 +138,65 @@ func TestAccQuota_kafkaRules(t *testing.T) {
 	})
 }
 
+// TestAccQuota_enforced applies a tenant with a producer quota of 1 KiB/s
+// and produces well over it as the tenant: a broker that throttles (Apache
+// Kafka) must throttle the tenant's client, so the quota the provider wrote
+// is the one the broker enforces. kfake never throttles; there the test is
+// skipped with what the probe found.
+func TestAccQuota_enforced(t *testing.T) {
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test: set %s=1", resource.EnvTfAcc)
+	}
+	if !throttles.on(t) {
+		t.Skipf("the cluster under test does not throttle, so no quota can be seen at work: %s", throttles.finding)
+	}
+	vc, tenant := acctest.Name("vc"), acctest.Name("t")
+	user := vc + "." + tenant
+	topic := user + ".events"
+	config := tenantConfig(vc, tenant, 1, "") + fmt.Sprintf(`
+resource "kafkatenant_topic" "events" {
+  name       = %q
+  tenant     = kafkatenant_tenant.test.name
+  partitions = 1
+}
+
+resource "kafkatenant_quota" "test" {
+  tenant             = kafkatenant_tenant.test.name
+  producer_byte_rate = 1024
+}
+`, topic)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkTenantGone(t, "User:"+user),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(*terraform.State) error {
+				var throttled throttleWatch
+				cl := loginAs(t, user, "correct-horse-1").client(t, kgo.WithHooks(&throttled))
+				value := make([]byte, 16<<10)
+				for i := 0; i < 64 && throttled.count.Load() == 0; i++ {
+					if err := cl.ProduceSync(context.Background(), &kgo.Record{Topic: topic, Value: value}).FirstErr(); err != nil {
+						return fmt.Errorf("producing to %s as %s: %w", topic, user, err)
+					}
+				}
+				if throttled.count.Load() == 0 {
+					return fmt.Errorf("1 MiB produced as %s against its 1 KiB/s quota drew no throttle from the broker", user)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
 func checkQuota(t *testing.T, entity []kafka.QuotaComponent, want map[string]float64) resource.TestCheckFunc {
+	return checkQuotaOn(func() *kafka.Client { return acctest.AdminClient(t) }, entity, want)
+}
+
+// checkQuotaOn checks the quota on the cluster the client connects to.
+func checkQuotaOn(client func() *kafka.Client, entity []kafka.QuotaComponent, want map[string]float64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		got, err := acctest.AdminClient(t).DescribeQuota(context.Background(), entity)
+		got, err := client().DescribeQuota(context.Background(), entity)
 		if err != nil {
 			return err
 		}
@@ -158,7 +216,7 @@ func checkQuota(t *testing.T, entity []kafka.QuotaComponent, want map[string]flo
 // that each broker gets the rate divided by the brokers leading the
 // tenant's partitions, recomputed when leadership moves.
 func TestAccQuota_clusterScope(t *testing.T) {
-	fake := acctest.Embedded(t).Fake
+	fake := acctest.Embedded(t, "move partition leaders between brokers").Fake
 	tenant := acctest.Name("t")
 	topic := tenant + ".events"
 	base := plainTenant(tenant, "") + fmt.Sprintf(`
