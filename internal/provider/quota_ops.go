@@ -88,11 +88,26 @@ func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map
 		r.data.clusterError(diags, "read the quotas and principals on the cluster", err)
 		return
 	}
-	reserved := r.data.quotaWrites.reserve(entity, values, func(others []tenancy.Quota) bool {
-		return r.data.checkCapacity(in, overlay(in.quotas, others, entity), change, applying, nil, diags)
-	})
-	if !reserved {
-		return
+	reserve := func(in capacityInputs, diags *diag.Diagnostics) bool {
+		return r.data.quotaWrites.reserve(entity, values, func(others []tenancy.Quota) bool {
+			return r.data.checkCapacity(in, overlay(in.quotas, others, entity), change, applying, nil, diags)
+		})
+	}
+	var refused diag.Diagnostics
+	if !reserve(in, &refused) {
+		// A quota this apply lowers may not have reserved its new value
+		// yet: a fair share moving capacity from one tenant to another
+		// raises one quota and lowers another, in either order. Wait for
+		// the apply's other calls, then check again against the cluster
+		// as it is then; only a refusal that stands is reported.
+		r.data.ledger.Settle(ctx, settleQuiet, settleLimit)
+		if in, err = r.data.capacityInputs(ctx, true); err != nil {
+			r.data.clusterError(diags, "read the quotas and principals on the cluster", err)
+			return
+		}
+		if !reserve(in, diags) {
+			return
+		}
 	}
 	components := quotaComponents(entity)
 	set, remove := quotaChanges(previous, values)
@@ -423,6 +438,14 @@ func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		// the quota is written: its topics may be created first.
 		plan.PerBroker = types.MapUnknown(types.Float64Type)
 	}
+	if plan.hasUnknownValue() {
+		// A value known only at apply (from a data source read then, such
+		// as a fair share of tenants the apply creates): what is written
+		// is unknown too, and the apply checks it against capacity.
+		plan.PerBroker = types.MapUnknown(types.Float64Type)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		return
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	r.planCapacity(ctx, entity, values, &resp.Diagnostics)
 }
@@ -646,6 +669,12 @@ func (m quotaModel) values() map[tenancy.QuotaKey]float64 {
 		}
 	}
 	return out
+}
+
+// hasUnknownValue reports whether any quota value is not known yet.
+func (m quotaModel) hasUnknownValue() bool {
+	return m.ProducerByteRate.IsUnknown() || m.ConsumerByteRate.IsUnknown() || m.ConnectionCreationRate.IsUnknown() ||
+		m.RequestPercentage.IsUnknown() || m.ControllerMutationRate.IsUnknown()
 }
 
 // setValues sets every value attribute from live values; absent keys

@@ -299,10 +299,9 @@ func (req ShareRequest) validate() error {
 			errs = append(errs, fmt.Errorf("tenant %q is listed twice", t.Name))
 		}
 		names[t.Name] = true
-		if !finite(t.Weight) || t.Weight <= 0 || t.Weight > MaxShareWeight {
-			errs = append(errs, fmt.Errorf("tenant %s: weight = %s must be above 0 and at most %d", t.Name, formatInput(t.Weight), MaxShareWeight))
+		if err := t.Validate(req.Keys); err != nil {
+			errs = append(errs, err)
 		}
-		errs = append(errs, t.validateBounds(seenKeys)...)
 		for k, v := range t.Demand {
 			if !finite(v) || v < 0 {
 				errs = append(errs, fmt.Errorf("tenant %s: observed %s demand %s must be a finite number, 0 or more", t.Name, k, formatInput(v)))
@@ -310,6 +309,23 @@ func (req ShareRequest) validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Validate reports what is wrong with the tenant's weight, floors and
+// ceilings when keys are shared: a weight outside (0, MaxShareWeight], a
+// bound on a key not shared, negative or not finite, a fraction of a byte,
+// a ceiling below one grain, or a floor above the ceiling. Each error names
+// the tenant and the value.
+func (t ShareTenant) Validate(keys []QuotaKey) error {
+	shared := map[QuotaKey]bool{}
+	for _, k := range keys {
+		shared[k] = true
+	}
+	var errs []error
+	if !finite(t.Weight) || t.Weight <= 0 || t.Weight > MaxShareWeight {
+		errs = append(errs, fmt.Errorf("tenant %s: weight = %s must be above 0 and at most %d", t.Name, formatInput(t.Weight), MaxShareWeight))
+	}
+	return errors.Join(append(errs, t.validateBounds(shared)...)...)
 }
 
 func (t ShareTenant) validateBounds(keys map[QuotaKey]bool) []error {
@@ -333,8 +349,8 @@ func (t ShareTenant) validateBounds(keys map[QuotaKey]bool) []error {
 			}
 		}
 	}
-	for k, floor := range t.Floor {
-		if ceiling, ok := t.Ceiling[k]; ok && floor > ceiling {
+	for _, k := range slices.Sorted(mapKeysOf(t.Floor)) {
+		if floor, ceiling := t.Floor[k], t.Ceiling[k]; ceiling > 0 && floor > ceiling {
 			errs = append(errs, fmt.Errorf("tenant %s: floor %s = %s is above its ceiling %s", t.Name, k, shortValue(k, floor), shortValue(k, ceiling)))
 		}
 	}
@@ -363,9 +379,11 @@ type bounded struct {
 }
 
 func shareKey(req ShareRequest, key QuotaKey, tenants []ShareTenant) (KeyShare, error) {
-	grain := ShareGrain(key)
+	// Grains per unit: 1 for bytes, 100 for percent. Figures are
+	// multiplied into grains and divided back, so 3333 grains read 33.33.
+	perUnit := math.Round(1 / ShareGrain(key))
 	available := req.Available[key]
-	capacity := math.Max(0, downToGrain(available/grain))
+	capacity := math.Max(0, downToGrain(available*perUnit))
 	ks := KeyShare{Key: key, Available: available, Headroom: req.Headroom, Hysteresis: req.Hysteresis, DemandRead: req.UseDemand}
 	if req.UseDemand {
 		for _, t := range tenants {
@@ -384,31 +402,31 @@ func shareKey(req ShareRequest, key QuotaKey, tenants []ShareTenant) (KeyShare, 
 		b := bounded{weight: t.Weight, lo: 1, hi: math.Inf(1)}
 		g := Grant{Tenant: t.Name, Weight: t.Weight}
 		if f, ok := t.Floor[key]; ok && f > 0 {
-			b.lo = math.Max(1, upToGrain(f/grain))
+			b.lo = math.Max(1, upToGrain(f*perUnit))
 			g.FloorConfigured = true
 		}
-		floorsExceed.Floors = append(floorsExceed.Floors, TenantFloor{Tenant: t.Name, Floor: b.lo * grain, Configured: t.Floor[key] > 0})
+		floorsExceed.Floors = append(floorsExceed.Floors, TenantFloor{Tenant: t.Name, Floor: b.lo / perUnit, Configured: t.Floor[key] > 0})
 		floorSum += b.lo
 		if c, ok := t.Ceiling[key]; ok {
-			b.hi = downToGrain(c / grain)
-			g.Ceiling, g.HasCeiling = b.hi*grain, true
+			b.hi = downToGrain(c * perUnit)
+			g.Ceiling, g.HasCeiling = b.hi/perUnit, true
 		}
 		if useDemand {
 			g.Demand, g.DemandKnown = t.Demand[key], true
 			g.Throttled = t.Throttled[key]
-			if wanted := math.Max(b.lo, t.Demand[key]*req.Headroom/grain); !g.Throttled && wanted < b.hi {
+			if wanted := math.Max(b.lo, t.Demand[key]*req.Headroom*perUnit); !g.Throttled && wanted < b.hi {
 				b.hi, b.hiByDemand = wanted, true
 			}
 		}
 		if cur, ok := t.Current[key]; ok {
 			g.Current, g.HasCurrent = cur, true
 		}
-		g.Floor = b.lo * grain
+		g.Floor = b.lo / perUnit
 		bounds[i], grants[i] = b, g
 		ks.TotalWeight += t.Weight
 	}
 	if floorSum > capacity {
-		floorsExceed.Sum = floorSum * grain
+		floorsExceed.Sum = floorSum / perUnit
 		return KeyShare{}, floorsExceed
 	}
 
@@ -428,21 +446,21 @@ func shareKey(req ShareRequest, key QuotaKey, tenants []ShareTenant) (KeyShare, 
 		if b.lo > share {
 			share = b.lo
 		}
-		g.Share = math.Floor(share) * grain
+		g.Share = math.Floor(share) / perUnit
 	}
 	trim(quotas, bounds, sum-capacity)
-	keepCurrent(quotas, bounds, grants, capacity, grain, req.Hysteresis)
+	keepCurrent(quotas, bounds, grants, capacity, perUnit, req.Hysteresis)
 
 	ks.Allocated = 0
 	for i := range grants {
 		g := &grants[i]
-		g.Quota = quotas[i] * grain
+		g.Quota = quotas[i] / perUnit
 		if g.Reason == "" {
 			g.Computed, g.Reason = g.Quota, g.ComputedReason
 		}
 		ks.Allocated += quotas[i]
 	}
-	ks.Allocated *= grain
+	ks.Allocated /= perUnit
 	ks.Grants = grants
 	return ks, nil
 }
@@ -561,7 +579,7 @@ func trim(quotas []float64, bounds []bounded, excess float64) {
 }
 
 // keepCurrent applies hysteresis: see FairShare.
-func keepCurrent(quotas []float64, bounds []bounded, grants []Grant, capacity, grain, hysteresis float64) {
+func keepCurrent(quotas []float64, bounds []bounded, grants []Grant, capacity, perUnit, hysteresis float64) {
 	if hysteresis <= 0 {
 		return
 	}
@@ -575,12 +593,12 @@ func keepCurrent(quotas []float64, bounds []bounded, grants []Grant, capacity, g
 		if !g.HasCurrent {
 			continue
 		}
-		cur := g.Current / grain
+		cur := g.Current * perUnit
 		onGrain := math.Abs(cur-math.Round(cur)) < 1e-6
 		cur = math.Round(cur)
 		ceiling := math.Inf(1)
 		if g.HasCeiling {
-			ceiling = g.Ceiling / grain
+			ceiling = g.Ceiling * perUnit
 		}
 		if !onGrain || cur == quotas[i] || cur < bounds[i].lo || cur > ceiling || math.Abs(quotas[i]-cur) >= hysteresis*cur {
 			continue
@@ -598,7 +616,7 @@ func keepCurrent(quotas []float64, bounds []bounded, grants []Grant, capacity, g
 		}
 		sum += c.cost
 		g := &grants[c.i]
-		g.Computed, g.Reason = quotas[c.i]*grain, ReasonHysteresis
+		g.Computed, g.Reason = quotas[c.i]/perUnit, ReasonHysteresis
 		quotas[c.i] = c.current
 	}
 }

@@ -268,8 +268,8 @@ func (shareCase) Generate(r *rand.Rand, _ int) reflect.Value {
 			req.Available[k] = r.Float64() * scale[k]
 		}
 	}
-	value := func(k QuotaKey, max float64) float64 {
-		v := r.Float64() * max
+	value := func(k QuotaKey, limit float64) float64 {
+		v := r.Float64() * limit
 		if IsIntegral(k) {
 			return math.Floor(v)
 		}
@@ -436,7 +436,7 @@ func TestFairShare_orderDoesNotMatter(t *testing.T) {
 	property := func(c shareCase, seed int64) bool {
 		want, werr := FairShare(c.req)
 		req := c.req
-		rng := rand.New(rand.NewSource(seed))
+		rng := rand.New(rand.NewSource(seed)) //nolint:gosec // a reproducible shuffle, not a secret
 		req.Tenants = slices.Clone(req.Tenants)
 		rng.Shuffle(len(req.Tenants), func(i, j int) { req.Tenants[i], req.Tenants[j] = req.Tenants[j], req.Tenants[i] })
 		got, gerr := FairShare(req)
@@ -513,7 +513,7 @@ func TestFairShare_fillsTheScopeWhenSomeoneWantsMore(t *testing.T) {
 
 func BenchmarkFairShare(b *testing.B) {
 	var c shareCase
-	rng := rand.New(rand.NewSource(1))
+	rng := rand.New(rand.NewSource(1)) //nolint:gosec // reproducible benchmark input, not a secret
 	req := ShareRequest{Keys: slices.Clone(FairShareKeys), Available: map[QuotaKey]float64{ProducerByteRate: 1e9, ConsumerByteRate: 1e9, RequestPercentage: 10000},
 		Headroom: 1.2, UseDemand: true, Hysteresis: 0.05}
 	for i := range 500 {
