@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tenancy"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/validators"
@@ -41,18 +42,18 @@ type fairShareDataSource struct {
 
 // fairShareModel maps kafkatenant_fair_share.
 type fairShareModel struct {
-	Allocations    types.Map             `tfsdk:"allocations"`
-	Demand         *fairShareDemandModel `tfsdk:"demand"`
-	Explanations   types.Map             `tfsdk:"explanations"`
-	Hysteresis     types.Float64         `tfsdk:"hysteresis"`
-	ID             types.String          `tfsdk:"id"`
-	Keys           types.Set             `tfsdk:"keys"`
-	MetricsSource  types.String          `tfsdk:"metrics_source"`
-	Quotas         types.Map             `tfsdk:"quotas"`
-	Tenants        types.Map             `tfsdk:"tenants"`
-	Totals         types.Map             `tfsdk:"totals"`
-	VirtualCluster types.String          `tfsdk:"virtual_cluster"`
-	Warnings       types.List            `tfsdk:"warnings"`
+	Allocations    types.Map     `tfsdk:"allocations"`
+	Demand         types.Object  `tfsdk:"demand"`
+	Explanations   types.Map     `tfsdk:"explanations"`
+	Hysteresis     types.Float64 `tfsdk:"hysteresis"`
+	ID             types.String  `tfsdk:"id"`
+	Keys           types.Set     `tfsdk:"keys"`
+	MetricsSource  types.String  `tfsdk:"metrics_source"`
+	Quotas         types.Map     `tfsdk:"quotas"`
+	Tenants        types.Map     `tfsdk:"tenants"`
+	Totals         types.Map     `tfsdk:"totals"`
+	VirtualCluster types.String  `tfsdk:"virtual_cluster"`
+	Warnings       types.List    `tfsdk:"warnings"`
 }
 
 // fairShareDemandModel maps the demand attribute.
@@ -75,6 +76,7 @@ const (
 	defaultShareWeight     = 1.0
 	maxShareHeadroom       = 10
 	maxShareHysteresis     = 0.5
+	maxShareWindow         = 31 * 24 * time.Hour
 )
 
 var (
@@ -121,7 +123,7 @@ func (d *fairShareDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"others by weight, up to their ceilings. The quotas never add up to more than the scope leaves after the quotas of everyone outside " +
 			"the share. The same inputs (configuration, cluster quotas, observed traffic) give the same quotas, and quota changes smaller than " +
 			"`hysteresis` are not proposed, so a scheduled `terraform apply` does what managed Kafka services do with a control loop without " +
-			"churning the cluster. See the fair share guide for the algorithm with a worked example.",
+			"churning the cluster. How the share is computed, with a worked example, is on this page; running it on a schedule is in the fair share guide.",
 		Attributes: map[string]schema.Attribute{
 			"allocations": schema.MapAttribute{
 				MarkdownDescription: "Per tenant, per shared key: `quota` given, `reason` (" + markdownList(reasons) + "), the weighted `share` (what it would get " +
@@ -144,9 +146,9 @@ func (d *fairShareDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 					},
 					"window": schema.StringAttribute{
 						MarkdownDescription: "With a Prometheus source (`metrics.prometheus_url`), demand is the highest value over this window up to now, as a Go " +
-							"duration such as `1h`. Unset, demand is the present value. The text endpoints (`metrics.endpoints`) know only present values, " +
+							"duration from `1s` to `744h` (31 days) such as `1h`. Unset, demand is the present value. The text endpoints (`metrics.endpoints`) know only present values, " +
 							"which are Kafka's rates over its quota window (11 seconds by default); with them a window is an error.",
-						Optional: true, Validators: []validator.String{validators.Duration()},
+						Optional: true, Validators: []validator.String{validators.DurationBetween(time.Second, maxShareWindow)},
 					},
 				},
 			},
@@ -259,8 +261,13 @@ func (d *fairShareDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 	m.MetricsSource, m.Warnings = types.StringValue("none"), types.ListValueMust(types.StringType, nil)
-	if m.Demand != nil {
-		warnings, ok := d.readDemand(ctx, m.Demand, share, &resp.Diagnostics)
+	if !m.Demand.IsNull() {
+		var demand fairShareDemandModel
+		resp.Diagnostics.Append(m.Demand.As(ctx, &demand, basetypes.ObjectAsOptions{})...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		warnings, ok := d.readDemand(ctx, &demand, share, &resp.Diagnostics)
 		if !ok {
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -259,4 +260,41 @@ data "kafkatenant_fair_share" "x" {
 			{Config: base},
 		},
 	})
+}
+
+// TestAccFairShare_example applies examples/fair-share, the module with
+// kafkatenant_quota for_each over the share, on a cluster of its own: the
+// first rollout reads the share during the apply, after its tenants, with no
+// warning, and the plan after it is empty.
+func TestAccFairShare_example(t *testing.T) {
+	c := acctest.OwnCluster(t)
+	metrics := newDemandServer(t)
+	metrics.set(map[string]float64{"shop.orders": 30e6, "shop.search": 3e6})()
+	ws := acctest.NewWorkspace(t, mustReadFile(t, filepath.Join("..", "..", "examples", "fair-share", "main.tf")))
+	copyDir(t, filepath.Join("..", "..", "examples", "modules"), filepath.Join(filepath.Dir(ws.Dir), "modules"))
+	ws.MustRun(t, "get")
+	ws.Setenv(c.Env())
+	ws.Setenv(map[string]string{
+		"KAFKATENANT_METRICS_ENDPOINTS": metrics.srv.URL + "/metrics",
+		"TF_VAR_passwords":              `{"orders":"pw-orders","search":"pw-search","analytics":"pw-analytics"}`,
+	})
+	out := ws.MustRun(t, "apply", "-auto-approve", "-input=false")
+	t.Cleanup(func() { ws.MustRun(t, "destroy", "-auto-approve", "-input=false") })
+	if w := ourWarnings(out); len(w) > 0 {
+		t.Errorf("the first apply warned %q:\n%s", w, out)
+	}
+	// Orders: 30 MB/s × 1.2; search: 3 MB/s × 1.2; analytics, idle: its
+	// floor. No consumer or request traffic is observed for anyone, so
+	// those keys are shared by weight (3:1:2) within the floors.
+	got := ws.MustRun(t, "output", "-json", "quotas")
+	for _, want := range []string{`"orders":{"consumer_byte_rate":60000000,"producer_byte_rate":36000000,"request_percentage":100}`,
+		`"search":{"consumer_byte_rate":20000000,"producer_byte_rate":3600000,"request_percentage":33.33}`,
+		`"analytics":{"consumer_byte_rate":40000000,"producer_byte_rate":1000000,"request_percentage":66.66}`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("quotas %s lack %s", got, want)
+		}
+	}
+	// The plan refreshes the quotas from the cluster: empty, they hold
+	// what the share gave.
+	ws.MustRun(t, "plan", "-input=false", "-detailed-exitcode")
 }
