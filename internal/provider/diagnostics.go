@@ -799,3 +799,12 @@ func shareTenantInEnvelope(diags *diag.Diagnostics, t tenancy.Tenant, key tenanc
 		fmt.Sprintf("Tenant %q is in virtual cluster %s, whose envelope bounds %s: a share of the whole cluster could exceed that envelope, and its "+
 			"quota would be refused. Share the virtual cluster's envelope instead (virtual_cluster = %q), or leave %s out of keys.", t.Name, t.VirtualCluster, key, t.VirtualCluster, key))
 }
+
+// clusterScopeCheckedOnFewest explains why a new cluster-scope quota was
+// checked at per-broker values higher than an even spread gives.
+func clusterScopeCheckedOnFewest(diags *diag.Diagnostics, entity string, leaders int) {
+	diags.AddAttributeError(path.Root("scope"), "Cluster-Scope Quota Checked on the Fewest Brokers",
+		fmt.Sprintf("The cluster-scope quota of %s is divided, when it is written, over the brokers that lead its tenant's partitions then, "+
+			"after the topics of the same apply are created. At plan time it is checked divided over the fewest brokers that may lead them: %d "+
+			"(those leading them now, or one while there are none). Lower its rates, or raise the declared capacity. Nothing was changed.", entity, leaders))
+}

@@ -79,6 +79,9 @@ type providerData struct {
 	// quotaWrites holds what this process wrote to quotas, so that
 	// concurrent quota writes in one apply count each other.
 	quotaWrites quotaReservations
+	// spreads holds the cluster-scope quotas this process writes, which
+	// topics created after them divide again.
+	spreads clusterSpreads
 	// noCapacityWarned makes the "no capacity declared" warning appear
 	// once per plan rather than once per quota.
 	noCapacityWarned sync.Once

@@ -164,3 +164,33 @@ resource "kafkatenant_quota" "per_client" {
 		}},
 	})
 }
+
+// TestAccQuota_clusterScopeCheckedOnFewestBrokers plans a cluster-scope
+// quota for a new tenant whose rate fits the declared capacity divided
+// over the three brokers but not on one. Its topics are created in the
+// same apply, and one broker may lead them all, so the plan refuses it.
+func TestAccQuota_clusterScopeCheckedOnFewestBrokers(t *testing.T) {
+	tenant := acctest.Name("t")
+	config := capacityProvider + plainTenant(tenant, "") + `
+resource "kafkatenant_topic" "events" {
+  name       = "${kafkatenant_tenant.test.topic_prefix}events"
+  tenant     = kafkatenant_tenant.test.name
+  partitions = 1
+}
+
+resource "kafkatenant_quota" "test" {
+  tenant             = kafkatenant_tenant.test.name
+  scope              = "cluster"
+  producer_byte_rate = 150000000
+}
+`
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			PlanOnly:    true,
+			ExpectError: expectError(`Cluster-Scope Quota Checked on the Fewest Brokers.*user=` + tenant + `.*checked divided over the fewest brokers that may lead them: 1`),
+		}},
+	})
+}

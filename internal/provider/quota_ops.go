@@ -46,15 +46,11 @@ func (r *quotaResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	}
 }
 
-// write re-checks the quota against capacity as the cluster is now, writes
-// it, and checks again afterwards: another workspace may have written a
-// quota at the same moment. If the two together overcommit the brokers,
-// this write is rolled back to previous (nil: the entity had no quota) and
-// reported, so the cluster is never left overcommitted.
-//
-// Quotas of the same apply are written concurrently and share their reads
-// and writes; each counts the others through the process's reservations,
-// which are checked and taken under one lock.
+// write writes a quota's plan: the planned per-broker values, or for a new
+// cluster-scope quota the rates divided over the brokers that lead its
+// tenant's partitions now. A cluster-scope quota is tracked from before it
+// counts them, so that a topic of its tenant created later in the same
+// apply divides it again (see spreadQuotas).
 func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map[string]float64, state stateSetter, private privateSetter, diags *diag.Diagnostics) {
 	ns, err := r.data.namespaces(ctx, true)
 	if err != nil {
@@ -65,14 +61,22 @@ func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map
 	if !ok {
 		return
 	}
-	// The planned per-broker values are written as planned; a new
-	// cluster-scope quota counts the brokers leading its tenant's
-	// partitions now, after any topics of the same apply were created.
+	cluster := plan.Scope.ValueString() == scopeCluster
+	prefix := quotaTopicPrefix(plan, ns, entity)
+	var spread *clusterSpread
+	if cluster {
+		// Held until the write is done: a topic created meanwhile waits,
+		// then divides the rates again if its leader is a new one.
+		spread = r.data.spreads.track(entity, prefix, plan)
+		spread.mu.Lock()
+		defer spread.mu.Unlock()
+		spread.written = previous
+	}
 	values := floatMap(ctx, plan.PerBroker)
 	if plan.PerBroker.IsUnknown() || plan.PerBroker.IsNull() {
 		leaders := 0
-		if plan.Scope.ValueString() == scopeCluster {
-			if leaders, err = r.leadersOf(ctx, quotaTopicPrefix(plan, ns, entity), true); err != nil {
+		if cluster {
+			if leaders, err = r.data.countLeaders(ctx, prefix, true); err != nil {
 				r.data.clusterError(diags, "find the brokers that lead the partitions of "+entity.String(), err)
 				return
 			}
@@ -82,15 +86,46 @@ func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map
 			return
 		}
 	}
-	change := quotaChange(entity, values)
-	in, err := r.data.capacityInputs(ctx, true)
-	if err != nil {
-		r.data.clusterError(diags, "read the quotas and principals on the cluster", err)
+	if !r.data.writeQuota(ctx, entity, values, previous, diags) {
 		return
 	}
+	if spread != nil {
+		spread.written = values
+	}
+	plan.Entity, plan.ID = types.StringValue(entity.String()), types.StringValue(entity.String())
+	plan.User = userOf(entity)
+	plan.PerBroker = floatMapValue(values)
+	diags.Append(state.Set(ctx, plan)...)
+	if cluster {
+		// Kept for the next plan, as Read keeps it. The snapshot follows
+		// this process's writes; if it cannot be read, the next plan counts
+		// the leaders itself, so there is nothing to report.
+		if leaders, err := r.data.countLeaders(ctx, prefix, false); err == nil {
+			setPrivate(ctx, private, privateLeaders, leaders, diags)
+		}
+	}
+}
+
+// writeQuota re-checks a quota write against capacity as the cluster is
+// now, writes it, and checks again afterwards: another workspace may have
+// written a quota at the same moment. If the two together overcommit the
+// brokers, the write is rolled back to previous (nil: the entity had no
+// quota) and reported, so the cluster is never left overcommitted. It
+// reports whether the cluster holds values afterwards.
+//
+// Quotas of the same apply are written concurrently and share their reads
+// and writes; each counts the others through the process's reservations,
+// which are checked and taken under one lock.
+func (d *providerData) writeQuota(ctx context.Context, entity tenancy.Entity, values, previous map[string]float64, diags *diag.Diagnostics) bool {
+	change := quotaChange(entity, values)
+	in, err := d.capacityInputs(ctx, true)
+	if err != nil {
+		d.clusterError(diags, "read the quotas and principals on the cluster", err)
+		return false
+	}
 	reserve := func(in capacityInputs, diags *diag.Diagnostics) bool {
-		return r.data.quotaWrites.reserve(entity, values, func(others []tenancy.Quota) bool {
-			return r.data.checkCapacity(in, overlay(in.quotas, others, entity), change, applying, nil, diags)
+		return d.quotaWrites.reserve(entity, values, func(others []tenancy.Quota) bool {
+			return d.checkCapacity(in, overlay(in.quotas, others, entity), change, applying, nil, diags)
 		})
 	}
 	var refused diag.Diagnostics
@@ -100,56 +135,41 @@ func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map
 		// raises one quota and lowers another, in either order. Wait for
 		// the apply's other calls, then check again against the cluster
 		// as it is then; only a refusal that stands is reported.
-		r.data.ledger.Settle(ctx, settleQuiet, settleLimit)
-		if in, err = r.data.capacityInputs(ctx, true); err != nil {
-			r.data.clusterError(diags, "read the quotas and principals on the cluster", err)
-			return
+		d.ledger.Settle(ctx, settleQuiet, settleLimit)
+		if in, err = d.capacityInputs(ctx, true); err != nil {
+			d.clusterError(diags, "read the quotas and principals on the cluster", err)
+			return false
 		}
 		if !reserve(in, diags) {
-			return
+			return false
 		}
 	}
 	components := quotaComponents(entity)
 	set, remove := quotaChanges(previous, values)
-	if err := r.data.client.AlterQuota(ctx, components, set, remove, false); err != nil {
-		r.data.quotaWrites.release(entity, previous)
-		r.data.clusterError(diags, "write the client quota of "+entity.String(), err)
-		return
+	if err := d.client.AlterQuota(ctx, components, set, remove, false); err != nil {
+		d.quotaWrites.release(entity, previous)
+		d.clusterError(diags, "write the client quota of "+entity.String(), err)
+		return false
 	}
-	plan.Entity, plan.ID = types.StringValue(entity.String()), types.StringValue(entity.String())
-	plan.User = userOf(entity)
-	plan.PerBroker = floatMapValue(values)
-
-	after, err := r.data.capacityInputs(ctx, true)
+	after, err := d.capacityInputs(ctx, true)
 	if err != nil {
 		// The write went through and was checked before it; only the
-		// second look failed. State records what was written, and the
-		// next plan checks the cluster again.
+		// second look failed. The next plan checks the cluster again.
 		quotaVerificationUnread(diags, entity.String(), err)
-		diags.Append(state.Set(ctx, plan)...)
-		return
+		return true
 	}
-	others := r.data.quotaWrites.others(entity)
+	others := d.quotaWrites.others(entity)
 	existing := overlay(after.withEntity(entity, previous), others, entity)
-	if !r.data.checkCapacity(after, existing, change, verifying, nil, diags) {
-		restore, drop := quotaChanges(values, previous)
-		if err := r.data.client.AlterQuota(ctx, components, restore, drop, false); err != nil {
-			r.data.clusterError(diags, "roll back the client quota of "+entity.String()+" after it overcommitted the cluster; restore it by hand", err)
-			diags.Append(state.Set(ctx, plan)...)
-			return
-		}
-		r.data.quotaWrites.release(entity, previous)
-		return
+	if d.checkCapacity(after, existing, change, verifying, nil, diags) {
+		return true
 	}
-	diags.Append(state.Set(ctx, plan)...)
-	if plan.Scope.ValueString() == scopeCluster {
-		// Kept for the next plan, as Read keeps it. The snapshot follows
-		// this process's writes; if it cannot be read, the next plan counts
-		// the leaders itself, so there is nothing to report.
-		if leaders, err := r.leadersOf(ctx, quotaTopicPrefix(plan, ns, entity), false); err == nil {
-			setPrivate(ctx, private, privateLeaders, leaders, diags)
-		}
+	restore, drop := quotaChanges(values, previous)
+	if err := d.client.AlterQuota(ctx, components, restore, drop, false); err != nil {
+		d.clusterError(diags, "roll back the client quota of "+entity.String()+" after it overcommitted the cluster; restore it by hand", err)
+		return true
 	}
+	d.quotaWrites.release(entity, previous)
+	return false
 }
 
 // quotaChange is the tenancy form of a quota write.
@@ -284,7 +304,7 @@ func (r *quotaResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if state.Scope.ValueString() == scopeCluster {
 		// Kept for the next plan, which divides the rates over them
 		// without asking the cluster.
-		leaders, err := r.leadersOf(ctx, quotaTopicPrefix(state, ns, entity), false)
+		leaders, err := r.data.countLeaders(ctx, quotaTopicPrefix(state, ns, entity), false)
 		if err != nil {
 			r.data.clusterError(&resp.Diagnostics, "find the brokers that lead the partitions of "+entity.String(), err)
 			return
@@ -419,8 +439,16 @@ func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		if entity, ok = r.resolveEntity(plan, planning, ns, &resp.Diagnostics); !ok {
 			return
 		}
-		if cluster && !kept {
-			if leaders, err = r.leadersOf(ctx, quotaTopicPrefix(plan, ns, entity), false); err != nil {
+		if cluster && creating {
+			// Written after its tenant's topics of this apply exist, over
+			// the brokers that lead them: checked here on the fewest that
+			// may.
+			if leaders, err = r.data.fewestLeaders(ctx, quotaTopicPrefix(plan, ns, entity)); err != nil {
+				r.data.clusterError(&resp.Diagnostics, "find the brokers that lead the partitions of "+entity.String(), err)
+				return
+			}
+		} else if cluster && !kept {
+			if leaders, err = r.data.countLeaders(ctx, quotaTopicPrefix(plan, ns, entity), false); err != nil {
 				r.data.clusterError(&resp.Diagnostics, "find the brokers that lead the partitions of "+entity.String(), err)
 				return
 			}
@@ -448,6 +476,9 @@ func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	r.planCapacity(ctx, entity, values, &resp.Diagnostics)
+	if cluster && creating && resp.Diagnostics.HasError() {
+		clusterScopeCheckedOnFewest(&resp.Diagnostics, entity.String(), leaders)
+	}
 }
 
 // planCapacity checks a quota write against the capacity, counting the
@@ -561,21 +592,32 @@ func perBrokerValues(m quotaModel, leaders int) (map[string]float64, error) {
 	return values, nil
 }
 
-// leadersOf counts the brokers leading the partitions of the topics under
-// prefix, from the snapshot or, while applying (fresh), from the cluster;
-// with no partitions yet, every broker.
-func (r *quotaResource) leadersOf(ctx context.Context, prefix string, fresh bool) (int, error) {
-	snap, err := r.data.snapshot(ctx)
+// fewestLeaders is the fewest brokers that may lead the partitions of the
+// topics under prefix once an apply has created more of them: those that
+// lead them now, or one while there are none.
+func (d *providerData) fewestLeaders(ctx context.Context, prefix string) (int, error) {
+	snap, err := d.snapshot(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return max(1, len(snap.PartitionLeaders(snap.TopicsWithPrefix(prefix)))), nil
+}
+
+// countLeaders counts the brokers leading the partitions of the topics
+// under prefix, from the snapshot or, while applying (fresh), from the
+// cluster; with no partitions yet, every broker.
+func (d *providerData) countLeaders(ctx context.Context, prefix string, fresh bool) (int, error) {
+	snap, err := d.snapshot(ctx)
 	if err != nil {
 		return 0, err
 	}
 	var leaders []int32
 	if fresh {
-		all, err := r.data.client.ListTopics(ctx)
+		all, err := d.client.ListTopics(ctx)
 		if err != nil {
 			return 0, err
 		}
-		if leaders, err = r.data.client.PartitionLeaders(ctx, namesWithPrefix(all, prefix)); err != nil {
+		if leaders, err = d.client.PartitionLeaders(ctx, namesWithPrefix(all, prefix)); err != nil {
 			return 0, err
 		}
 	} else {

@@ -106,7 +106,10 @@ func (r *quotaResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"ip": entityPart("The client IP address the quota applies to; never combined with user, tenant or client_id."),
 			"per_broker": schema.MapAttribute{
 				MarkdownDescription: "The values written to the cluster, per broker: the configured values, or with `scope = \"cluster\"` the cluster-wide rates " +
-					"divided by the number of brokers that lead the tenant's partitions (all brokers while it has none), recomputed when that set changes.",
+					"divided by the number of brokers that lead the tenant's partitions (all brokers while it has none), recomputed when that set changes. " +
+					"A new cluster-scope quota is divided when it is written, and again by each topic of its tenant that the same apply creates after it, " +
+					"so one apply converges; its plan checks capacity divided over the fewest brokers that may lead the tenant's partitions then " +
+					"(those leading them now, or one while there are none).",
 				ElementType: types.Float64Type,
 				Computed:    true,
 			},

@@ -213,3 +213,47 @@ resource "kafkatenant_quota" "test" {
 		},
 	})
 }
+
+// TestAccQuota_clusterScopeConvergesInOneApply applies a tenant, a topic
+// with one partition (so one broker leads the tenant's partitions) and a
+// cluster-scope quota in one configuration. After the one apply the
+// cluster holds the whole rate on each broker, and the next plan is empty,
+// whichever of the quota and the topic is written first: when the quota
+// comes first it is divided over every broker, and the topic's create
+// divides it again.
+func TestAccQuota_clusterScopeConvergesInOneApply(t *testing.T) {
+	for name, topicAfterQuota := range map[string]bool{"in parallel": false, "quota first": true} {
+		t.Run(name, func(t *testing.T) {
+			tenant := acctest.Name("t")
+			dependsOn := ""
+			if topicAfterQuota {
+				dependsOn = "depends_on = [kafkatenant_quota.test]"
+			}
+			config := plainTenant(tenant, "") + fmt.Sprintf(`
+resource "kafkatenant_topic" "events" {
+  name       = "${kafkatenant_tenant.test.topic_prefix}events"
+  tenant     = kafkatenant_tenant.test.name
+  partitions = 1
+  %s
+}
+
+resource "kafkatenant_quota" "test" {
+  tenant             = kafkatenant_tenant.test.name
+  scope              = "cluster"
+  producer_byte_rate = 30000000
+}
+`, dependsOn)
+			whole := checkQuota(t, []kafka.QuotaComponent{{Type: "user", Name: tenant}}, map[string]float64{"producer_byte_rate": 30000000})
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: config, Check: whole},
+					{Config: config, PlanOnly: true},
+					{Config: config, Check: resource.ComposeAggregateTestCheckFunc(whole,
+						resource.TestCheckResourceAttr("kafkatenant_quota.test", "per_broker.producer_byte_rate", "30000000"))},
+				},
+			})
+		})
+	}
+}

@@ -343,6 +343,7 @@ resource "kafkatenant_acl" "reader" {
 	for _, n := range got {
 		total += n
 	}
+	t.Logf("a refreshing plan sent %d requests: %v", total, got)
 	// One connection (ApiVersions, SaslHandshake and two
 	// SaslAuthenticate), its Metadata, one read of each kind, and the
 	// registry fetched over a second connection, 14 in all: the count does

@@ -1,10 +1,12 @@
 package provider
 
 import (
-	"context"
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
@@ -43,52 +45,45 @@ func tenantACLs(t tenancy.Tenant, shared []string, clusterIdempotentWrite bool) 
 	return out
 }
 
-// aclBindingModel is one element of a tenant's acl_bindings.
-type aclBindingModel struct {
-	Host         types.String `tfsdk:"host"`
-	Operation    types.String `tfsdk:"operation"`
-	PatternType  types.String `tfsdk:"pattern_type"`
-	Permission   types.String `tfsdk:"permission"`
-	Principal    types.String `tfsdk:"principal"`
-	ResourceName types.String `tfsdk:"resource_name"`
-	ResourceType types.String `tfsdk:"resource_type"`
-}
-
-var aclBindingType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"host": types.StringType, "operation": types.StringType, "pattern_type": types.StringType, "permission": types.StringType,
-	"principal": types.StringType, "resource_name": types.StringType, "resource_type": types.StringType,
-}}
-
-// aclList returns the acl_bindings value, a set, holding acls.
-func aclList(ctx context.Context, acls []kafka.ACL) types.Set {
-	models := make([]aclBindingModel, len(acls))
+// aclList returns the acl_bindings value: a set of strings, each binding
+// in the form of its kafkatenant_acl import ID. Strings, not objects: a set
+// of objects costs Terraform and the framework a hash of every attribute of
+// every element on every plan, several times what the rest of a tenant costs.
+func aclList(acls []kafka.ACL) types.Set {
+	elems := make([]attr.Value, len(acls))
 	for i, a := range acls {
-		models[i] = aclBindingModel{
-			Host: types.StringValue(a.Host), Operation: types.StringValue(a.Operation), PatternType: types.StringValue(a.PatternType),
-			Permission: types.StringValue(a.Permission), Principal: types.StringValue(a.Principal),
-			ResourceName: types.StringValue(a.ResourceName), ResourceType: types.StringValue(a.ResourceType),
-		}
+		elems[i] = types.StringValue(aclID(a))
 	}
-	l, _ := types.SetValueFrom(ctx, aclBindingType, models)
-	return l
+	return types.SetValueMust(types.StringType, elems)
 }
 
 // aclsFromList returns the bindings of an acl_bindings set, sorted as
 // kafka.SortACLs sorts them, since a set has no order of its own.
-func aclsFromList(ctx context.Context, l types.Set) []kafka.ACL {
+func aclsFromList(l types.Set) ([]kafka.ACL, error) {
 	if l.IsNull() || l.IsUnknown() {
-		return nil
+		return nil, nil
 	}
-	var models []aclBindingModel
-	l.ElementsAs(ctx, &models, false)
-	out := make([]kafka.ACL, len(models))
-	for i, m := range models {
-		out[i] = kafka.ACL{Host: m.Host.ValueString(), Operation: m.Operation.ValueString(), PatternType: m.PatternType.ValueString(),
-			Permission: m.Permission.ValueString(), Principal: m.Principal.ValueString(),
-			ResourceName: m.ResourceName.ValueString(), ResourceType: m.ResourceType.ValueString()}
+	out := make([]kafka.ACL, 0, len(l.Elements()))
+	for _, e := range l.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() {
+			return nil, fmt.Errorf("acl_bindings holds %s, which is not a binding", e)
+		}
+		a, err := parseACLID(s.ValueString())
+		if err != nil {
+			return nil, fmt.Errorf("acl_bindings holds %q, which is not a binding: %w", s.ValueString(), err)
+		}
+		out = append(out, a)
 	}
 	kafka.SortACLs(out)
-	return out
+	return out, nil
+}
+
+// unreadableBindings reports an acl_bindings element in state that is not
+// a binding, which only an edit of the state makes.
+func unreadableBindings(diags *diag.Diagnostics, tenant string, err error) {
+	diags.AddAttributeError(path.Root("acl_bindings"), "Unreadable ACL Bindings in State",
+		fmt.Sprintf("Tenant %q: %s. Run terraform apply -refresh-only to read them from the cluster again.", tenant, err))
 }
 
 // present returns the bindings of want that live holds, in want's order.

@@ -4,8 +4,10 @@ import (
 	"context"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
 )
@@ -16,17 +18,20 @@ import (
 func TestTenantSchema_aclBindingsIsASet(t *testing.T) {
 	var resp resource.SchemaResponse
 	(&tenantResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
-	if _, ok := resp.Schema.Attributes["acl_bindings"].(schema.SetNestedAttribute); !ok {
-		t.Fatalf("acl_bindings is a %T, want a set", resp.Schema.Attributes["acl_bindings"])
+	if set, ok := resp.Schema.Attributes["acl_bindings"].(schema.SetAttribute); !ok || set.ElementType != types.StringType {
+		t.Fatalf("acl_bindings is a %T, want a set of strings", resp.Schema.Attributes["acl_bindings"])
 	}
 	a := kafka.ACL{Principal: "User:a", Host: "*", ResourceType: "TOPIC", ResourceName: "a.", PatternType: "PREFIXED", Operation: "READ", Permission: "ALLOW"}
 	b := a
 	b.Operation = "WRITE"
-	ctx := context.Background()
-	if !aclList(ctx, []kafka.ACL{a, b}).Equal(aclList(ctx, []kafka.ACL{b, a})) {
+	if !aclList([]kafka.ACL{a, b}).Equal(aclList([]kafka.ACL{b, a})) {
 		t.Error("the same bindings in another order make a different value")
 	}
-	if got := aclsFromList(ctx, aclList(ctx, []kafka.ACL{b, a})); len(got) != 2 || got[0] != a || got[1] != b {
-		t.Errorf("aclsFromList = %v, want [%v %v] sorted", got, a, b)
+	if got, err := aclsFromList(aclList([]kafka.ACL{b, a})); err != nil || len(got) != 2 || got[0] != a || got[1] != b {
+		t.Errorf("aclsFromList = %v, %v; want [%v %v] sorted", got, err, a, b)
+	}
+	notBinding := types.SetValueMust(types.StringType, []attr.Value{types.StringValue("TOPIC|PREFIXED|a.")})
+	if got, err := aclsFromList(notBinding); err == nil {
+		t.Errorf("aclsFromList of a string with 3 fields = %v, want an error", got)
 	}
 }

@@ -61,12 +61,12 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if !r.data.canReachCluster() {
 		deferredChecksWarning(&resp.Diagnostics)
 		plan.ClientProperties = types.MapUnknown(types.StringType)
-		plan.ACLBindings = types.SetUnknown(aclBindingType)
+		plan.ACLBindings = types.SetUnknown(types.StringType)
 		return
 	}
 	var inputs tenantInputs
 	if unchanged && getPrivate(ctx, req.Private, privateTenantInputs, &inputs) {
-		r.planUnchanged(ctx, &plan, inputs)
+		r.planUnchanged(&plan, inputs)
 		return
 	}
 	view, err := r.data.registryView(ctx, false)
@@ -90,12 +90,12 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	if !vcKnown || plan.Principal.IsUnknown() {
 		plan.ClientProperties = types.MapUnknown(types.StringType)
-		plan.ACLBindings = types.SetUnknown(aclBindingType)
+		plan.ACLBindings = types.SetUnknown(types.StringType)
 		return
 	}
 	plan.ClientProperties = r.clientProperties(plan, vc)
 	if !prefixesKnown(plan) {
-		plan.ACLBindings = types.SetUnknown(aclBindingType)
+		plan.ACLBindings = types.SetUnknown(types.StringType)
 		return
 	}
 	snap, err := r.data.snapshot(ctx)
@@ -104,7 +104,7 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	t, _ := tenantSpec(plan, ns)
-	plan.ACLBindings = aclList(ctx, tenantACLs(t, vc.SharedTopics, !snap.IdempotentWriteByTopic()))
+	plan.ACLBindings = aclList(tenantACLs(t, vc.SharedTopics, !snap.IdempotentWriteByTopic()))
 	if !creating && claimUnchanged(t, state) && budgetsEqual(plan, state) {
 		// Nothing the rules look at changes; the refresh has reported any
 		// later conflicting claim already.
@@ -130,7 +130,7 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 // its state and the inputs its last refresh kept, with no request: its ACL
 // bindings are the ones those inputs call for, unless its virtual cluster
 // is changed by this same plan, whose shared topics then apply.
-func (r *tenantResource) planUnchanged(ctx context.Context, plan *tenantModel, inputs tenantInputs) {
+func (r *tenantResource) planUnchanged(plan *tenantModel, inputs tenantInputs) {
 	t := tenantFromState(*plan)
 	shared := inputs.SharedTopics
 	var (
@@ -144,14 +144,14 @@ func (r *tenantResource) planUnchanged(ctx context.Context, plan *tenantModel, i
 	})
 	switch {
 	case t.VirtualCluster != "" && unknown:
-		plan.ACLBindings = types.SetUnknown(aclBindingType)
+		plan.ACLBindings = types.SetUnknown(types.StringType)
 		plan.ClientProperties = types.MapUnknown(types.StringType)
 		return
 	case t.VirtualCluster != "" && planned:
 		shared = vc.SharedTopics
 		plan.ClientProperties = r.clientProperties(*plan, vc)
 	}
-	plan.ACLBindings = aclList(ctx, tenantACLs(t, shared, inputs.ClusterIdempotentWrite))
+	plan.ACLBindings = aclList(tenantACLs(t, shared, inputs.ClusterIdempotentWrite))
 }
 
 // claimUnchanged reports whether a tenant's claim (principal, prefixes,
@@ -206,9 +206,9 @@ func tenantSpec(m tenantModel, ns tenancy.Namespaces) (tenancy.Tenant, tenancy.V
 }
 
 // state builds the resource state of a registered tenant.
-func (r *tenantResource) state(ctx context.Context, t tenancy.Tenant, vc tenancy.VirtualCluster, creds *tenantCredentialsModel, forceDestroy types.Bool, acls []kafka.ACL) tenantModel {
+func (r *tenantResource) state(t tenancy.Tenant, vc tenancy.VirtualCluster, creds *tenantCredentialsModel, forceDestroy types.Bool, acls []kafka.ACL) tenantModel {
 	m := tenantModel{
-		ACLBindings:           aclList(ctx, acls),
+		ACLBindings:           aclList(acls),
 		Credentials:           creds,
 		ForceDestroy:          forceDestroy,
 		GroupPrefix:           types.StringValue(t.Prefixes[tenancy.GroupNames]),

@@ -26,10 +26,11 @@ import (
 )
 
 var (
-	_ resource.Resource                = (*tenantResource)(nil)
-	_ resource.ResourceWithConfigure   = (*tenantResource)(nil)
-	_ resource.ResourceWithImportState = (*tenantResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*tenantResource)(nil)
+	_ resource.Resource                 = (*tenantResource)(nil)
+	_ resource.ResourceWithConfigure    = (*tenantResource)(nil)
+	_ resource.ResourceWithImportState  = (*tenantResource)(nil)
+	_ resource.ResourceWithModifyPlan   = (*tenantResource)(nil)
+	_ resource.ResourceWithUpgradeState = (*tenantResource)(nil)
 )
 
 // Ranges of the tenant's whole numbers. Budgets add up partitions and
@@ -104,25 +105,20 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 		"A credential deleted outside Terraform shows as this version to be applied again.")
 	passwordVersion.Optional, passwordVersion.Required = false, true
 	resp.Schema = schema.Schema{
+		Version: tenantSchemaVersion,
 		MarkdownDescription: "A tenant: a principal, its SCRAM credential, the prefixes it owns for topics, consumer groups and transactional ids, " +
 			"and the prefixed ACLs that let it do everything inside its namespace and nothing outside. The plan refuses prefixes that overlap another " +
 			"tenant's or leave the virtual cluster, counting tenants created by other workspaces. The password is write-only: it never reaches state or plan output.",
 		Attributes: map[string]schema.Attribute{
-			"acl_bindings": schema.SetNestedAttribute{
+			"acl_bindings": schema.SetAttribute{
 				MarkdownDescription: "The ACL bindings the tenant holds, computed: on its topic prefix " + markdownList(tenantTopicOperations) +
 					"; on its group prefix " + markdownList(tenantGroupOperations) + "; on its transactional-id prefix " + markdownList(tenantTxnOperations) +
 					"; `READ` and `DESCRIBE` on each shared topic of its virtual cluster; and `IDEMPOTENT_WRITE` on the cluster only for brokers older than " +
-					"Kafka 2.8. A set: a binding removed outside Terraform shows in the plan as that one binding to add, and the apply restores it.",
-				Computed: true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"host":          schema.StringAttribute{Computed: true, MarkdownDescription: "The host the binding applies to; `*` is any host."},
-					"operation":     schema.StringAttribute{Computed: true, MarkdownDescription: "The operation allowed, such as `READ`."},
-					"pattern_type":  schema.StringAttribute{Computed: true, MarkdownDescription: "`PREFIXED` or `LITERAL`."},
-					"permission":    schema.StringAttribute{Computed: true, MarkdownDescription: "Always `ALLOW`."},
-					"principal":     schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant's principal."},
-					"resource_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The prefix or name of the resource."},
-					"resource_type": schema.StringAttribute{Computed: true, MarkdownDescription: "`TOPIC`, `GROUP`, `TRANSACTIONAL_ID` or `CLUSTER`."},
-				}},
+					"Kafka 2.8. Each binding is written as a `kafkatenant_acl` import ID, " +
+					"`resource_type|pattern_type|resource_name|principal|host|operation|permission` (`split(\"|\", b)` takes one apart; a `|` or `%` inside a field is written `%7C` or `%25`). " +
+					"A set: a binding removed outside Terraform shows in the plan as that one binding to add, and the apply restores it.",
+				Computed:    true,
+				ElementType: types.StringType,
 			},
 			"budgets": schema.SingleNestedAttribute{
 				MarkdownDescription: "Limits on the tenant's topics, checked when topics are planned, counting every topic under the prefix on the cluster, not only those in this state.",
@@ -301,7 +297,7 @@ func (r *tenantResource) grant(ctx context.Context, plan, config tenantModel, t 
 	if err := r.data.client.CreateACLs(ctx, want); err != nil {
 		return tenantModel{}, err
 	}
-	return r.state(ctx, t, vc, plan.Credentials, plan.ForceDestroy, want), nil
+	return r.state(t, vc, plan.Credentials, plan.ForceDestroy, want), nil
 }
 
 func (r *tenantResource) expectedACLs(ctx context.Context, t tenancy.Tenant, vc tenancy.VirtualCluster) ([]kafka.ACL, error) {
@@ -366,7 +362,7 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	// Only the bindings the cluster still holds go to state, so a binding
 	// removed outside Terraform shows in the plan as one to restore.
-	next := r.state(ctx, t, vc, creds, forceDestroy, present(want, live))
+	next := r.state(t, vc, creds, forceDestroy, present(want, live))
 	next.Registered = types.BoolValue(registered)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
@@ -443,6 +439,11 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	held, err := aclsFromList(state.ACLBindings)
+	if err != nil {
+		unreadableBindings(&resp.Diagnostics, plan.Name.ValueString(), err)
+		return
+	}
 	ns, err := r.data.namespaces(ctx, true)
 	if err != nil {
 		r.data.clusterError(&resp.Diagnostics, "read the registry", err)
@@ -463,7 +464,7 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if err != nil {
 		// What the cluster holds is unsure; keep the prior credential state
 		// so the next plan compares against the cluster again.
-		resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, t, vc, state.Credentials, plan.ForceDestroy, aclsFromList(ctx, state.ACLBindings)))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, r.state(t, vc, state.Credentials, plan.ForceDestroy, held))...)
 		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("update the credential of tenant %q", t.Name), err)
 		return
 	}
@@ -472,14 +473,14 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 		err = r.data.client.CreateACLs(ctx, want)
 	}
 	if err == nil {
-		err = r.data.client.DeleteACLs(ctx, missing(aclsFromList(ctx, state.ACLBindings), want))
+		err = r.data.client.DeleteACLs(ctx, missing(held, want))
 	}
 	if err != nil {
-		resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, t, vc, creds, plan.ForceDestroy, aclsFromList(ctx, state.ACLBindings)))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, r.state(t, vc, creds, plan.ForceDestroy, held))...)
 		r.data.clusterError(&resp.Diagnostics, fmt.Sprintf("update the ACLs of tenant %q", t.Name), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, r.state(ctx, t, vc, creds, plan.ForceDestroy, want))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.state(t, vc, creds, plan.ForceDestroy, want))...)
 	r.keepInputs(ctx, vc, resp.Private, &resp.Diagnostics)
 }
 
@@ -538,7 +539,11 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	// Delete what state recorded and what the registry says the tenant
 	// holds now: its virtual cluster may have shared topics with it since
 	// state was last refreshed.
-	grants := aclsFromList(ctx, state.ACLBindings)
+	grants, err := aclsFromList(state.ACLBindings)
+	if err != nil {
+		unreadableBindings(&resp.Diagnostics, name, err)
+		return
+	}
 	if ns, err := r.data.namespaces(ctx, true); err != nil {
 		r.data.clusterError(&resp.Diagnostics, "read the registry", err)
 		return

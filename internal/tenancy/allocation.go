@@ -18,6 +18,8 @@ type Holder struct {
 	Value float64
 	// Total is Buckets × Value.
 	Total float64
+	// key is Entity's string, for ordering.
+	key string
 }
 
 // Unbounded is one reason a key's total cannot be bounded.
@@ -155,7 +157,7 @@ func clusterScope(principals []string, indexes ...quotaIndex) scope {
 		members[p] = true
 	}
 	for _, idx := range indexes {
-		for _, q := range idx {
+		for _, q := range idx.ordered {
 			if u, ok := q.Entity.Component(EntityUser); ok && !u.Default {
 				members[u.Name] = true
 			}
@@ -197,8 +199,12 @@ func capacityLimit(c Capacity) func(QuotaKey) keyLimit {
 func buildReport(sc scope, limit func(QuotaKey) keyLimit, before, after quotaIndex, change, previous *Quota) Report {
 	r := Report{VirtualCluster: sc.virtualCluster, Change: change, Previous: previous, Keys: map[QuotaKey]KeyAllocation{}}
 	for _, key := range CapacityKeys {
-		beforeHolders, beforeUnbounded := count(before, key, sc)
-		holders, unbounded := count(after, key, sc)
+		lim := limit(key)
+		// What cannot be bounded matters only for checked keys; the
+		// reasons are written only for the report's own side.
+		checked := lim.notChecked == ""
+		beforeHolders, beforeUnbounded := count(before, key, sc, checked, false)
+		holders, unbounded := count(after, key, sc, checked, true)
 		old := map[string]bool{}
 		for _, u := range beforeUnbounded {
 			old[u.id()] = true
@@ -206,7 +212,6 @@ func buildReport(sc scope, limit func(QuotaKey) keyLimit, before, after quotaInd
 		for i := range unbounded {
 			unbounded[i].CausedByChange = change != nil && !old[unbounded[i].id()]
 		}
-		lim := limit(key)
 		allocated := sumHolders(holders)
 		already := sumHolders(beforeHolders)
 		r.Keys[key] = KeyAllocation{
@@ -236,10 +241,14 @@ func sumHolders(holders []Holder) float64 {
 }
 
 // count applies the counting rules documented on Allocate to one key.
-func count(idx quotaIndex, key QuotaKey, sc scope) ([]Holder, []Unbounded) {
+//
+// Unbounded reasons are found only with findUnbounded, and written out only
+// with explain: a check compares the reasons before and after a change by
+// identity, and needs the text of the latter only.
+func count(idx quotaIndex, key QuotaKey, sc scope, findUnbounded, explain bool) ([]Holder, []Unbounded) {
 	var holders []Holder
 	var unbounded []Unbounded
-	for _, q := range idx.sorted() {
+	for _, q := range idx.ordered {
 		value, ok := q.Values[key]
 		if !ok {
 			continue
@@ -247,7 +256,7 @@ func count(idx quotaIndex, key QuotaKey, sc scope) ([]Holder, []Unbounded) {
 		user, _ := q.Entity.Component(EntityUser)
 		client, _ := q.Entity.Component(EntityClientID)
 		buckets := 0
-		switch level := q.Entity.Level(); level {
+		switch level := q.level; level {
 		case 1, 3:
 			if sc.covers(user.Name) {
 				buckets = 1
@@ -263,28 +272,30 @@ func count(idx quotaIndex, key QuotaKey, sc scope) ([]Holder, []Unbounded) {
 		case 6:
 			buckets = sc.countResolving(idx, key, "", level)
 		case 2:
-			if sc.covers(user.Name) {
-				unbounded = append(unbounded, unboundedEntity(q.Entity, key, value))
+			if findUnbounded && sc.covers(user.Name) {
+				unbounded = append(unbounded, unboundedEntity(q.Entity, key, value, explain))
 			}
 		case 5, 8:
 			// Cluster-wide these always apply, to principals nobody listed
 			// if to no one else; in a virtual cluster only when one of its
 			// principals falls through to them.
-			if sc.virtualCluster == "" || sc.countResolving(idx, key, "", level) > 0 {
-				unbounded = append(unbounded, unboundedEntity(q.Entity, key, value))
+			if findUnbounded && (sc.virtualCluster == "" || sc.countResolving(idx, key, "", level) > 0) {
+				unbounded = append(unbounded, unboundedEntity(q.Entity, key, value, explain))
 			}
 		}
 		if buckets > 0 {
-			holders = append(holders, Holder{Entity: q.Entity, Buckets: buckets, Value: value, Total: float64(buckets) * value})
+			holders = append(holders, Holder{Entity: q.Entity, Buckets: buckets, Value: value, Total: float64(buckets) * value, key: q.key})
 		}
 	}
-	for _, p := range sc.principals {
-		if _, ok := idx.resolveKey(key, p, ""); !ok {
-			unbounded = append(unbounded, unboundedPrincipal(p, key))
+	if findUnbounded {
+		for _, p := range sc.principals {
+			if _, ok := idx.resolveKey(key, p, ""); !ok {
+				unbounded = append(unbounded, unboundedPrincipal(p, key, explain))
+			}
 		}
 	}
 	slices.SortStableFunc(holders, func(a, b Holder) int {
-		return cmp.Or(cmp.Compare(b.Total, a.Total), cmp.Compare(a.Entity.String(), b.Entity.String()))
+		return cmp.Or(cmp.Compare(b.Total, a.Total), cmp.Compare(a.key, b.key))
 	})
 	return holders, unbounded
 }
@@ -301,7 +312,10 @@ func (s scope) countResolving(idx quotaIndex, key QuotaKey, clientID string, lev
 	return n
 }
 
-func unboundedEntity(e Entity, key QuotaKey, value float64) Unbounded {
+func unboundedEntity(e Entity, key QuotaKey, value float64, explain bool) Unbounded {
+	if !explain {
+		return Unbounded{Entity: e}
+	}
 	var reason string
 	switch e.Level() {
 	case 2:
@@ -318,48 +332,37 @@ func unboundedEntity(e Entity, key QuotaKey, value float64) Unbounded {
 	return Unbounded{Entity: e, Reason: reason}
 }
 
-func unboundedPrincipal(p string, key QuotaKey) Unbounded {
+func unboundedPrincipal(p string, key QuotaKey, explain bool) Unbounded {
+	if !explain {
+		return Unbounded{Principal: p}
+	}
 	return Unbounded{Principal: p, Reason: fmt.Sprintf("principal %s has no %s quota that covers all its client ids, so it may use the whole broker; set %s on user=%s, or on user=%s to bound every principal without its own quota",
 		p, key, key, escapeName(p), DefaultName)}
 }
 
 // get returns the quota of entity e, or nil.
 func (idx quotaIndex) get(e Entity) *Quota {
-	q, ok := idx[e.String()]
+	q, ok := idx.byEntity[e.String()]
 	if !ok {
 		return nil
 	}
-	return &q
+	return &q.Quota
 }
 
 // with returns a copy of idx in which change replaces the quota of its
 // entity; a change with no values removes it.
 func (idx quotaIndex) with(change Quota) quotaIndex {
-	out := quotaIndex{}
-	for k, q := range idx {
-		out[k] = q
+	key := change.Entity.String()
+	entries := make([]indexedQuota, 0, len(idx.ordered)+1)
+	for _, e := range idx.ordered {
+		if e.key != key {
+			entries = append(entries, e)
+		}
 	}
-	if len(change.Values) == 0 {
-		delete(out, change.Entity.String())
-	} else {
-		out[change.Entity.String()] = change
+	if len(change.Values) > 0 {
+		entries = append(entries, indexedQuota{Quota: change, key: key, level: change.Entity.Level()})
 	}
-	return out
-}
-
-// sorted returns the quotas in entity string order, so reports do not
-// depend on map order.
-func (idx quotaIndex) sorted() []Quota {
-	keys := make([]string, 0, len(idx))
-	for k := range idx {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	out := make([]Quota, len(keys))
-	for i, k := range keys {
-		out[i] = idx[k]
-	}
-	return out
+	return buildIndex(entries)
 }
 
 // Excluding returns the report without the reasons that principals are

@@ -1,6 +1,7 @@
 package tenancy
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -299,5 +300,28 @@ func checkProblems(t *testing.T, what string, got []CapacityViolation, want stri
 		t.Errorf("%s() = %v, want none", what, got)
 	case want != "" && (len(got) != 1 || !strings.Contains(got[0].Error(), want)):
 		t.Errorf("%s() = %v, want one containing %q", what, got, want)
+	}
+}
+
+// BenchmarkAllocateChange measures one plan-time capacity check of a
+// quota on a cluster of n tenants with a quota each.
+func BenchmarkAllocateChange(b *testing.B) {
+	for _, n := range []int{100, 500} {
+		b.Run(fmt.Sprintf("tenants=%d", n), func(b *testing.B) {
+			var quotas []Quota
+			var principals []string
+			for i := range n {
+				user := fmt.Sprintf("tenant-%04d", i)
+				principals = append(principals, user)
+				quotas = append(quotas, Quota{Entity: Entity{User(user)}, Values: map[QuotaKey]float64{ProducerByteRate: 1e6, ConsumerByteRate: 2e6}})
+			}
+			quotas = append(quotas, Quota{Entity: Entity{DefaultUser()}, Values: map[QuotaKey]float64{RequestPercentage: 10}})
+			c := Capacity{DiskWriteBytesPerSecond: 6e11, NetworkInBytesPerSecond: 1e12, NetworkOutBytesPerSecond: 1e12, ReplicationFactor: 3, IOThreads: 8, NetworkThreads: 3, BrokerCount: 3}
+			change := Quota{Entity: Entity{User("tenant-0007")}, Values: map[QuotaKey]float64{ProducerByteRate: 2e6}}
+			b.ResetTimer()
+			for b.Loop() {
+				AllocateChange(c, quotas, change, principals)
+			}
+		})
 	}
 }

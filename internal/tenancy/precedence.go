@@ -1,5 +1,10 @@
 package tenancy
 
+import (
+	"slices"
+	"strings"
+)
+
 // Effective is the quota Kafka applies for one key to one user and client
 // id, and where it came from.
 type Effective struct {
@@ -33,15 +38,72 @@ func Resolve(quotas []Quota, user, clientID string) map[QuotaKey]Effective {
 	return indexQuotas(quotas).resolve(user, clientID)
 }
 
-// quotaIndex holds quotas by the canonical string of their entity.
-type quotaIndex map[string]Quota
+// quotaIndex holds quotas by the canonical string of their entity, and by
+// precedence level under the names Kafka looks them up with, so that
+// resolving a user's quota is a few map lookups. Capacity checks resolve
+// every principal's quota for every key, for every quota of a plan.
+type quotaIndex struct {
+	// byEntity maps a canonical entity string to its quota.
+	byEntity map[string]indexedQuota
+	// levels maps, per level 1 to 8, a lookup name to the quota: the user
+	// and client id joined by levelSep at level 1, the user at levels 2
+	// and 3, the client id at levels 4 and 7, "" at levels 5, 6 and 8.
+	levels [9]map[string]indexedQuota
+	// ordered lists the quotas by entity string.
+	ordered []indexedQuota
+}
+
+// indexedQuota is a quota with its entity's string and level, computed
+// once.
+type indexedQuota struct {
+	Quota
+	key   string
+	level int
+}
+
+const levelSep = "\x00"
 
 func indexQuotas(quotas []Quota) quotaIndex {
-	idx := quotaIndex{}
+	entries := make([]indexedQuota, 0, len(quotas))
 	for _, q := range quotas {
-		idx[q.Entity.String()] = q
+		entries = append(entries, indexedQuota{Quota: q, key: q.Entity.String(), level: q.Entity.Level()})
 	}
+	return buildIndex(entries)
+}
+
+// buildIndex indexes entries; of two with the same entity, the later wins.
+func buildIndex(entries []indexedQuota) quotaIndex {
+	idx := quotaIndex{byEntity: make(map[string]indexedQuota, len(entries))}
+	for i := range idx.levels {
+		idx.levels[i] = map[string]indexedQuota{}
+	}
+	for _, e := range entries {
+		idx.byEntity[e.key] = e
+	}
+	idx.ordered = make([]indexedQuota, 0, len(idx.byEntity))
+	for _, e := range idx.byEntity {
+		idx.ordered = append(idx.ordered, e)
+		if e.level > 0 {
+			idx.levels[e.level][lookupName(e.Entity, e.level)] = e
+		}
+	}
+	slices.SortFunc(idx.ordered, func(a, b indexedQuota) int { return strings.Compare(a.key, b.key) })
 	return idx
+}
+
+// lookupName is the name an entity of the given level is looked up by.
+func lookupName(e Entity, level int) string {
+	user, _ := e.Component(EntityUser)
+	client, _ := e.Component(EntityClientID)
+	switch level {
+	case 1:
+		return user.Name + levelSep + client.Name
+	case 2, 3:
+		return user.Name
+	case 4, 7:
+		return client.Name
+	}
+	return ""
 }
 
 func (idx quotaIndex) resolve(user, clientID string) map[QuotaKey]Effective {
@@ -54,35 +116,47 @@ func (idx quotaIndex) resolve(user, clientID string) map[QuotaKey]Effective {
 	return out
 }
 
+// resolveKey walks Kafka's eight levels for user and clientID, leaving out
+// the levels that need a name that is empty, and returns the first quota
+// that sets key.
 func (idx quotaIndex) resolveKey(key QuotaKey, user, clientID string) (Effective, bool) {
-	for _, entity := range precedence(user, clientID) {
-		q, ok := idx[entity.String()]
+	try := func(level int, name string) (Effective, bool) {
+		e, ok := idx.levels[level][name]
 		if !ok {
-			continue
+			return Effective{}, false
 		}
-		if v, ok := q.Values[key]; ok {
-			return Effective{Value: v, Entity: entity, Level: entity.Level()}, true
+		v, ok := e.Values[key]
+		if !ok {
+			return Effective{}, false
 		}
+		return Effective{Value: v, Entity: e.Entity, Level: level}, true
 	}
-	return Effective{}, false
-}
-
-// precedence lists the entities Kafka consults for user and clientID, most
-// specific first, leaving out the levels that need a name that is empty.
-func precedence(user, clientID string) []Entity {
-	var levels []Entity
 	if user != "" && clientID != "" {
-		levels = append(levels, Entity{User(user), ClientID(clientID)})
+		if eff, ok := try(1, user+levelSep+clientID); ok {
+			return eff, true
+		}
 	}
 	if user != "" {
-		levels = append(levels, Entity{User(user), DefaultClientID()}, Entity{User(user)})
+		for _, level := range []int{2, 3} {
+			if eff, ok := try(level, user); ok {
+				return eff, true
+			}
+		}
 	}
 	if clientID != "" {
-		levels = append(levels, Entity{DefaultUser(), ClientID(clientID)})
+		if eff, ok := try(4, clientID); ok {
+			return eff, true
+		}
 	}
-	levels = append(levels, Entity{DefaultUser(), DefaultClientID()}, Entity{DefaultUser()})
+	for _, level := range []int{5, 6} {
+		if eff, ok := try(level, ""); ok {
+			return eff, true
+		}
+	}
 	if clientID != "" {
-		levels = append(levels, Entity{ClientID(clientID)})
+		if eff, ok := try(7, clientID); ok {
+			return eff, true
+		}
 	}
-	return append(levels, Entity{DefaultClientID()})
+	return try(8, "")
 }
