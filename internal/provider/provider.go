@@ -220,6 +220,7 @@ func (p *kafkatenantProvider) Resources(context.Context) []func() resource.Resou
 func (p *kafkatenantProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewCapacityDataSource,
+		NewFairShareDataSource,
 		NewThrottleStatusDataSource,
 	}
 }

@@ -124,11 +124,26 @@ func (d *providerData) writeQuota(ctx context.Context, entity tenancy.Entity, va
 		d.clusterError(diags, "read the quotas and principals on the cluster", err)
 		return false
 	}
-	reserved := d.quotaWrites.reserve(entity, values, func(others []tenancy.Quota) bool {
-		return d.checkCapacity(in, overlay(in.quotas, others, entity), change, applying, nil, diags)
-	})
-	if !reserved {
-		return false
+	reserve := func(in capacityInputs, diags *diag.Diagnostics) bool {
+		return d.quotaWrites.reserve(entity, values, func(others []tenancy.Quota) bool {
+			return d.checkCapacity(in, overlay(in.quotas, others, entity), change, applying, nil, diags)
+		})
+	}
+	var refused diag.Diagnostics
+	if !reserve(in, &refused) {
+		// A quota this apply lowers may not have reserved its new value
+		// yet: a fair share moving capacity from one tenant to another
+		// raises one quota and lowers another, in either order. Wait for
+		// the apply's other calls, then check again against the cluster
+		// as it is then; only a refusal that stands is reported.
+		d.ledger.Settle(ctx, settleQuiet, settleLimit)
+		if in, err = d.capacityInputs(ctx, true); err != nil {
+			d.clusterError(diags, "read the quotas and principals on the cluster", err)
+			return false
+		}
+		if !reserve(in, diags) {
+			return false
+		}
 	}
 	components := quotaComponents(entity)
 	set, remove := quotaChanges(previous, values)
@@ -452,6 +467,14 @@ func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		// the quota is written: its topics may be created first.
 		plan.PerBroker = types.MapUnknown(types.Float64Type)
 	}
+	if plan.hasUnknownValue() {
+		// A value known only at apply (from a data source read then, such
+		// as a fair share of tenants the apply creates): what is written
+		// is unknown too, and the apply checks it against capacity.
+		plan.PerBroker = types.MapUnknown(types.Float64Type)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		return
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	r.planCapacity(ctx, entity, values, &resp.Diagnostics)
 	if cluster && creating && resp.Diagnostics.HasError() {
@@ -689,6 +712,12 @@ func (m quotaModel) values() map[tenancy.QuotaKey]float64 {
 		}
 	}
 	return out
+}
+
+// hasUnknownValue reports whether any quota value is not known yet.
+func (m quotaModel) hasUnknownValue() bool {
+	return m.ProducerByteRate.IsUnknown() || m.ConsumerByteRate.IsUnknown() || m.ConnectionCreationRate.IsUnknown() ||
+		m.RequestPercentage.IsUnknown() || m.ControllerMutationRate.IsUnknown()
 }
 
 // setValues sets every value attribute from live values; absent keys
