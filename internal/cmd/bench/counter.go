@@ -71,9 +71,19 @@ func (rc requestCounts) perResource(n int) string {
 	}
 	parts := make([]string, 0, len(kinds))
 	for _, kd := range kinds {
-		parts = append(parts, fmt.Sprintf("%s %.2f", kd.name, float64(kd.count)/float64(n)))
+		parts = append(parts, kd.name+" "+formatRate(float64(kd.count)/float64(n)))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// formatRate renders requests per resource with three decimals, enough
+// to hold a rate against a target such as 0.02, and a rate too small for
+// them with two significant digits, so that it never reads as zero.
+func formatRate(x float64) string {
+	if x > 0 && x < 0.001 {
+		return fmt.Sprintf("%.2g", x)
+	}
+	return fmt.Sprintf("%.3f", x)
 }
 
 type kindCount struct {
