@@ -149,6 +149,9 @@ func takeInventory(ctx context.Context, cluster *embedded.Cluster) (inventory, e
 		if err != nil {
 			return nil, err
 		}
+		// The record kinds the provider writes (kindVirtualCluster and
+		// kindTenant in internal/provider, which this command does not
+		// import).
 		for kind, inventoryKind := range map[string]string{"virtual_cluster": kindVirtualClusterRecord, "tenant": kindTenantRecord} {
 			for name := range reg.Of(kind) {
 				if bench(name) {

@@ -26,7 +26,7 @@ var jobWorkload = workload{
 	title:        "tenant-onboarding job (T tenants in 10 virtual clusters, each with a credential, a quota and 4 topics) vs terraform_data",
 	sizeFlag:     "tenants",
 	sizeLabel:    "T",
-	defaultSizes: "100,500",
+	defaultSizes: "100",
 	sizeUsage:    "comma-separated tenant counts for the job workload (10 + 6T resources each)",
 	resources:    jobResources,
 	provider:     jobProviderConfig,
@@ -60,7 +60,11 @@ type jobSizing struct {
 	// capacity, rounded down to whole MB/s and percent.
 	envelope tenancy.Envelope
 	// quota is every tenant's quota: its virtual cluster's envelope shared
-	// by the tenants of the fullest virtual cluster, rounded down.
+	// by the tenants of the fullest virtual cluster, rounded down to whole
+	// bytes per second and quarter percents. Quarters add up exactly in
+	// floating point: hundredths would not (50 × 1.76 sums to a hair over
+	// 88), and a sum a hair over the envelope fails the virtual cluster's
+	// plan.
 	producer, consumer, request float64
 }
 
@@ -87,7 +91,7 @@ func sizeJob(t int) jobSizing {
 	}
 	s.producer = math.Floor(s.envelope.ProducerByteRate / float64(perVC))
 	s.consumer = math.Floor(s.envelope.ConsumerByteRate / float64(perVC))
-	s.request = math.Floor(s.envelope.RequestPercentage*100/float64(perVC)) / 100
+	s.request = math.Floor(s.envelope.RequestPercentage*4/float64(perVC)) / 4
 	return s
 }
 

@@ -127,7 +127,7 @@ func TestJobProviderConfig_measuresTheChecks(t *testing.T) {
 		"ephemeral = true",
 		"provider::kafkatenant::topic_name(kafkatenant_tenant.bench[each.value.tenant].topic_prefix, each.value.topic)",
 		"tenant             = kafkatenant_tenant.bench[each.value.tenant].name",
-		"producer_byte_rate = 1600000\n  consumer_byte_rate = 6800000\n  request_percentage = 8.8\n",
+		"producer_byte_rate = 1600000\n  consumer_byte_rate = 6800000\n  request_percentage = 8.75\n",
 	} {
 		if !strings.Contains(config, want) {
 			t.Errorf("the job's provider config lacks %q:\n%s", want, config)
@@ -173,6 +173,18 @@ func TestSizeJob_fits(t *testing.T) {
 		}
 		if v := tenancy.CheckEnvelope(fmt.Sprintf(vcNameFormat, 0), s.envelope, users, quotas, nil).Violations(); len(v) > 0 {
 			t.Errorf("T=%d: the fullest virtual cluster's %d quotas exceed its envelope: %v", tenants, len(users), v)
+		}
+		// Not only within the rules' tolerance: the provider also compares
+		// the sum with the envelope exactly when it plans a virtual cluster.
+		held := tenancy.Envelope{}
+		for range users {
+			held.ProducerByteRate += s.producer
+			held.ConsumerByteRate += s.consumer
+			held.RequestPercentage += s.request
+		}
+		if held.ProducerByteRate > s.envelope.ProducerByteRate || held.ConsumerByteRate > s.envelope.ConsumerByteRate ||
+			held.RequestPercentage > s.envelope.RequestPercentage {
+			t.Errorf("T=%d: the fullest virtual cluster's quotas add up to %+v, over its envelope %+v", tenants, held, s.envelope)
 		}
 
 		// Each tenant's topics: one partition each at replication factor 3.
