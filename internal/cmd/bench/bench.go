@@ -75,17 +75,29 @@ func run(ctx context.Context, opts options) error {
 
 	for _, wr := range opts.runs {
 		var results []result
+		var failed error
 		for _, size := range wr.sizes {
 			dir := filepath.Join(tmp, fmt.Sprintf("%s-%d", wr.workload.name, size))
 			rs, err := b.measure(ctx, wr.workload, dir, size)
-			if err != nil {
-				return fmt.Errorf("benchmarking the %s workload at %s=%d: %w", wr.workload.name, wr.workload.sizeLabel, size, err)
-			}
 			results = append(results, rs...)
+			if err != nil {
+				failed = fmt.Errorf("benchmarking the %s workload at %s=%d: %w", wr.workload.name, wr.workload.sizeLabel, size, err)
+				break
+			}
 		}
-		fmt.Printf("\n%s, -parallelism=%d, %d round(s), %s\n\n", wr.workload.title, opts.parallelism, opts.repeat, filepath.Base(cli.Path))
-		if err := printTable(os.Stdout, wr.workload.sizeLabel, results); err != nil {
-			return err
+		// A failure late in a long run still reports what was measured.
+		title := fmt.Sprintf("%s, -parallelism=%d, %d round(s), %s", wr.workload.title, opts.parallelism, opts.repeat, filepath.Base(cli.Path))
+		if failed != nil {
+			title += ", INCOMPLETE: the run failed after these samples"
+		}
+		if measured := withSamples(results); len(measured) > 0 {
+			fmt.Printf("\n%s\n\n", title)
+			if err := printTable(os.Stdout, wr.workload.sizeLabel, measured); err != nil {
+				return err
+			}
+		}
+		if failed != nil {
+			return failed
 		}
 	}
 	return nil
@@ -116,7 +128,8 @@ func buildProvider(ctx context.Context, exe string) error {
 // measure runs every phase of w at size, repeat rounds of each phase's
 // runs, provider and floor back to back, alternating which goes first so
 // that neither always runs on a machine warmed (or loaded) by the other.
-// After each phase the cluster must hold what the workload expects.
+// After each phase the cluster must hold what the workload expects. On an
+// error it returns the samples taken so far with it.
 func (b *bench) measure(ctx context.Context, w workload, dir string, size int) ([]result, error) {
 	provDir, floorDir := filepath.Join(dir, "provider"), filepath.Join(dir, "floor")
 	if err := writeWorkdir(provDir, w.provider(size)); err != nil {
@@ -135,10 +148,10 @@ func (b *bench) measure(ctx context.Context, w workload, dir string, size int) (
 			for k := range ph.runs {
 				s, err := b.sample(ctx, provDir, floorDir, ph, (r*ph.runs+k)%2 == 0)
 				if err != nil {
-					return nil, err
+					return results, err
 				}
 				if err := b.check(ctx, w, size, ph); err != nil {
-					return nil, err
+					return results, err
 				}
 				fmt.Fprintf(os.Stderr, "bench: %s=%d round %d/%d %-20s provider %6.2fs  floor %6.2fs  %d Kafka requests  provider RSS %s (%d processes)\n",
 					w.sizeLabel, size, r+1, b.opts.repeat, ph.name, s.provider.Seconds(), s.floor.Seconds(), s.requests.total(), s.rss, s.rss.processes)

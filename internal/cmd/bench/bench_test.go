@@ -119,6 +119,10 @@ func TestResult_summarize(t *testing.T) {
 		t.Errorf("summarized RSS = %q, want the largest sample's, %q", got, want)
 	}
 
+	if got := withSamples([]result{r, {size: 2, resources: 10, phase: "destroy"}}); len(got) != 1 || got[0].phase != r.phase {
+		t.Errorf("withSamples kept %d results, want only the measured one: an interrupted run has phases without samples", len(got))
+	}
+
 	var out strings.Builder
 	if err := printTable(&out, "T", []result{r}); err != nil {
 		t.Fatal(err)
@@ -216,5 +220,29 @@ func TestTerraform_nonEmptyPlanFails(t *testing.T) {
 	b.cli.Path = fakeCLI(t, 0)
 	if _, _, err := b.terraform(context.Background(), t.TempDir(), plans(1, "-refresh=false"), ""); err != nil {
 		t.Errorf("plan exiting 0: %v", err)
+	}
+}
+
+// kfake passes a Fetch that waited for data through the control functions
+// twice, the second time when it wakes, possibly after its client has
+// exited and in the next phase: the counter counts it once, and still
+// counts every distinct request.
+func TestRequestCounter_countsAWaitedFetchOnce(t *testing.T) {
+	start := time.Now()
+	c := &requestCounter{counts: map[int16]int{}, waited: map[kmsg.Request]time.Time{}, pruned: start}
+	parked := kmsg.NewPtrFetchRequest()
+	c.observe(parked, start)
+	c.observe(kmsg.NewPtrFetchRequest(), start)
+	c.observe(kmsg.NewPtrMetadataRequest(), start)
+	if got := c.take(); got[int16(kmsg.Fetch)] != 2 || got[int16(kmsg.Metadata)] != 1 {
+		t.Errorf("first pass: counted %s, want Fetch 2, Metadata 1", got.top(5))
+	}
+	c.observe(parked, start.Add(5*time.Second)) // it wakes in the next phase
+	if got := c.take(); got.total() != 0 {
+		t.Errorf("the wake-up of a parked Fetch was counted again: %s", got.top(5))
+	}
+	c.observe(kmsg.NewPtrMetadataRequest(), start.Add(2*waitedTTL)) // prunes
+	if len(c.waited) != 0 {
+		t.Errorf("%d long polls remembered after %v, want none", len(c.waited), 2*waitedTTL)
 	}
 }

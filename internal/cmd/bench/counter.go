@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -17,28 +18,57 @@ import (
 type requestCounter struct {
 	mu     sync.Mutex
 	counts map[int16]int
+	// waited holds the long-poll requests seen in the last minute. kfake
+	// parks a Fetch that has to wait for data and, when it wakes (at
+	// MaxWait, five seconds by default), passes the same request through
+	// the control functions again: that second pass is not a new request,
+	// and it may come after the client that sent it has exited, in the
+	// next phase.
+	waited map[kmsg.Request]time.Time
+	// pruned is when waited last dropped what it no longer needs.
+	pruned time.Time
 }
+
+// waitedTTL is how long a long-poll request is remembered, well beyond any
+// MaxWait a client uses.
+const waitedTTL = time.Minute
 
 // countRequests installs an observing control function on every request
 // key of fake. The function never handles a request, so the cluster answers
 // each one as it would without it.
 func countRequests(fake *kfake.Cluster) *requestCounter {
-	c := &requestCounter{counts: make(map[int16]int)}
+	c := &requestCounter{counts: make(map[int16]int), waited: make(map[kmsg.Request]time.Time), pruned: time.Now()}
 	fake.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
 		// kfake only drops a control function after it handles a request,
 		// which this one never does; KeepControl makes the intent to
 		// observe every request explicit rather than relying on that.
 		fake.KeepControl()
-		c.observe(req.Key())
+		c.observe(req, time.Now())
 		return nil, nil, false
 	})
 	return c
 }
 
-func (c *requestCounter) observe(key int16) {
+// observe counts req, unless it is a long poll seen before.
+func (c *requestCounter) observe(req kmsg.Request, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.counts[key]++
+	if key := kmsg.Key(req.Key()); key == kmsg.Fetch || key == kmsg.ShareFetch {
+		if _, again := c.waited[req]; again {
+			delete(c.waited, req) // kfake wakes a parked request once
+			return
+		}
+		c.waited[req] = now
+	}
+	c.counts[req.Key()]++
+	if now.Sub(c.pruned) > waitedTTL {
+		for r, at := range c.waited {
+			if now.Sub(at) > waitedTTL {
+				delete(c.waited, r)
+			}
+		}
+		c.pruned = now
+	}
 }
 
 // take returns the counts since the previous take and starts afresh, so

@@ -73,6 +73,17 @@ func (r result) summarize() summary {
 	return summary{provider: median(p), floor: median(f), ratio: median(q), requests: medianRequests(r.samples), rss: rss}
 }
 
+// withSamples drops the results of phases that were never measured.
+func withSamples(results []result) []result {
+	var out []result
+	for _, r := range results {
+		if len(r.samples) > 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // printTable writes one row per size and phase, headed by sizeLabel, then
 // the Kafka requests per resource by kind. Ratios are medians of the
 // per-sample ratios, not ratios of medians, because each sample's provider
