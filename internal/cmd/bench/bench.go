@@ -50,7 +50,14 @@ func run(ctx context.Context, opts options) error {
 	if _, err := tfcli.Prepare(cli, filepath.Join(tmp, "cli"), devOverrides(binDir)); err != nil {
 		return fmt.Errorf("writing the CLI configuration: %w", err)
 	}
-	if err := buildProvider(ctx, providerExe); err != nil {
+	pkg := "."
+	if opts.profileDir != "" {
+		pkg = "./internal/cmd/profiledprovider"
+		if err := os.MkdirAll(opts.profileDir, 0o755); err != nil {
+			return err
+		}
+	}
+	if err := buildProvider(ctx, pkg, providerExe); err != nil {
 		return err
 	}
 
@@ -69,6 +76,9 @@ func run(ctx context.Context, opts options) error {
 	}
 	for k, v := range cluster.Env() {
 		b.env = append(b.env, k+"="+v)
+	}
+	if opts.profileDir != "" {
+		b.env = append(b.env, "KAFKATENANT_PROFILE_DIR="+opts.profileDir)
 	}
 	fmt.Fprintf(os.Stderr, "bench: %s (%s), embedded cluster at %s, %d CPUs, -parallelism=%d, %d round(s) per size\n",
 		cli.Path, cli.Source, strings.Join(cluster.BootstrapServers(), ","), runtime.NumCPU(), opts.parallelism, opts.repeat)
@@ -103,9 +113,9 @@ func run(ctx context.Context, opts options) error {
 	return nil
 }
 
-// buildProvider compiles the provider from the module root to exe, in the
-// directory the dev_overrides point at.
-func buildProvider(ctx context.Context, exe string) error {
+// buildProvider compiles the provider's main package pkg, relative to the
+// module root, to exe, in the directory the dev_overrides point at.
+func buildProvider(ctx context.Context, pkg, exe string) error {
 	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	if err != nil {
 		return fmt.Errorf("locating the module root: %w", err)
@@ -115,7 +125,7 @@ func buildProvider(ctx context.Context, exe string) error {
 		return errors.New("run the benchmark from inside the kafkatenant module (go env GOMOD is empty)")
 	}
 	start := time.Now()
-	build := exec.CommandContext(ctx, "go", "build", "-o", exe, ".")
+	build := exec.CommandContext(ctx, "go", "build", "-o", exe, pkg)
 	build.Dir = filepath.Dir(gomod)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -38,7 +39,9 @@ func main() {
 		selected    = flag.String("workload", "topics,job", "comma-separated workloads to run, in this order: topics, job")
 		parallelism = flag.Int("parallelism", 10, "the -parallelism passed to terraform apply, plan and destroy")
 		repeat      = flag.Int("repeat", 1, "rounds per size; each round takes every phase's runs, and the table reports medians")
-		sizes       = map[string]*string{}
+		cpuProfile  = flag.String("cpuprofile", "", "a directory for a CPU profile of every provider process (cpu-<pid>.pprof; read them with go tool pprof); "+
+			"the provider is built with internal/cmd/profiledprovider instead")
+		sizes = map[string]*string{}
 	)
 	for _, w := range workloads {
 		sizes[w.sizeFlag] = flag.String(w.sizeFlag, w.defaultSizes, w.sizeUsage)
@@ -49,6 +52,9 @@ func main() {
 		sizeLists[name] = *v
 	}
 	opts, err := parseOptions(*selected, sizeLists, *parallelism, *repeat)
+	if err == nil && *cpuProfile != "" {
+		opts.profileDir, err = filepath.Abs(*cpuProfile)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		flag.Usage()
@@ -68,6 +74,8 @@ type options struct {
 	runs        []workloadRun
 	parallelism int
 	repeat      int
+	// profileDir, when set, receives a CPU profile of each provider process.
+	profileDir string
 }
 
 // workloadRun is a selected workload and the sizes to run it at.
