@@ -685,3 +685,45 @@ func clusterScopeCheckedOnFewest(diags *diag.Diagnostics, entity string, leaders
 			"after the topics of the same apply are created. At plan time it is checked divided over the fewest brokers that may lead them: %d "+
 			"(those leading them now, or one while there are none). Lower its rates, or raise the declared capacity. Nothing was changed.", entity, leaders))
 }
+
+// objectNotRegistered reports a data source naming a virtual cluster or
+// tenant (kind as the registry keys it) that the registry does not hold,
+// listing those it does hold, up to a screenful.
+func objectNotRegistered(diags *diag.Diagnostics, at path.Path, kind, name, registryTopic string, known []string) {
+	object := strings.ReplaceAll(kind, "_", " ")
+	by := "its name attribute"
+	if kind == tenancy.KindTenant {
+		by = "its name attribute, not its principal"
+	}
+	have := fmt.Sprintf(" The registry holds no %s at all: check that this provider configuration reads the same cluster and registry_topic as the workspace that manages it.", object)
+	if len(known) > 0 {
+		const shown = 20
+		list := strings.Join(known[:min(len(known), shown)], ", ")
+		if len(known) > shown {
+			list += fmt.Sprintf(" and %d more", len(known)-shown)
+		}
+		have = fmt.Sprintf(" Registered %ss: %s.", object, list)
+	}
+	diags.AddAttributeError(at, titleWords(kind)+" Not Found",
+		fmt.Sprintf("No %s named %q is in the registry topic %q. A %s is looked up by %s; check the spelling. If the workspace that manages it has "+
+			"not applied it yet, apply that workspace first; if it was destroyed, remove this lookup.%s", object, name, registryTopic, object, by, have))
+}
+
+// registryRecordUnreadable reports a data source naming an object whose
+// registry record cannot be read.
+func registryRecordUnreadable(diags *diag.Diagnostics, at path.Path, kind, name, registryTopic string, s kafka.SkippedRecord) {
+	object := strings.ReplaceAll(kind, "_", " ")
+	diags.AddAttributeError(at, "Unreadable Registry Record",
+		fmt.Sprintf("The %s %q cannot be read: its record %q at offset %d of the registry topic %q is not one this provider understands (%s). If a newer "+
+			"provider wrote it, upgrade this workspace's provider; otherwise the next apply of the workspace that manages the %s writes it again "+
+			"(see the registry recovery guide).", object, name, s.Key, s.Offset, registryTopic, s.Reason, object))
+}
+
+// topicNotFound reports a data source naming a topic the cluster does
+// not hold.
+func topicNotFound(diags *diag.Diagnostics, name string) {
+	diags.AddAttributeError(path.Root("name"), "Topic Not Found",
+		fmt.Sprintf("No topic named %q exists on the cluster. Check the full name: a tenant's topics start with its topic_prefix, and "+
+			"provider::kafkatenant::topic_name(prefix, local) builds one. If the workspace that creates it has not applied it yet, apply that workspace first. "+
+			"The kafkatenant_topics data source lists the topics that exist under a prefix, tenant or virtual cluster.", name))
+}

@@ -220,7 +220,11 @@ func (p *kafkatenantProvider) Resources(context.Context) []func() resource.Resou
 func (p *kafkatenantProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewCapacityDataSource,
+		NewTenantDataSource,
 		NewThrottleStatusDataSource,
+		NewTopicDataSource,
+		NewTopicsDataSource,
+		NewVirtualClusterDataSource,
 	}
 }
 
