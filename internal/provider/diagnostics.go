@@ -568,6 +568,14 @@ func quotaTenantNotUser(diags *diag.Diagnostics, t tenancy.Tenant) {
 		fmt.Sprintf("Kafka client quotas name users, and tenant %q has principal %q. Use client_id or ip entities for it instead.", t.Name, t.Principal))
 }
 
+// quotaUserNotTenants reports a quota configured with both tenant and a
+// user other than the tenant's.
+func quotaUserNotTenants(diags *diag.Diagnostics, tenant, user, tenantUser string) {
+	diags.AddAttributeError(path.Root("user"), "Quota User Does Not Match Tenant",
+		fmt.Sprintf("The quota names tenant %q, whose user is %q, and user %q. With tenant set, user is computed from the tenant's principal: "+
+			"remove user, or set it to %q. Nothing was changed.", tenant, tenantUser, user, tenantUser))
+}
+
 // quotaRejectedByBrokers reports a quota the brokers refused in a
 // validate-only alter.
 func quotaRejectedByBrokers(diags *diag.Diagnostics, entity string, err error) {
@@ -726,4 +734,18 @@ func topicNotFound(diags *diag.Diagnostics, name string) {
 		fmt.Sprintf("No topic named %q exists on the cluster. Check the full name: a tenant's topics start with its topic_prefix, and "+
 			"provider::kafkatenant::topic_name(prefix, local) builds one. If the workspace that creates it has not applied it yet, apply that workspace first. "+
 			"The kafkatenant_topics data source lists the topics that exist under a prefix, tenant or virtual cluster.", name))
+}
+
+// importNotRegistered reports an import of a virtual cluster or tenant the
+// registry does not hold, which leaves nothing to adopt.
+func importNotRegistered(diags *diag.Diagnostics, object, name, registryTopic string) {
+	declare := "name and prefix"
+	if object == "tenant" {
+		declare = "name, principal and prefixes (or a virtual cluster whose prefix gives them)"
+	}
+	diags.AddError(titleWords(strings.ReplaceAll(object, " ", "_"))+" Not Registered",
+		fmt.Sprintf("The registry topic %q holds no %s named %q, so there is nothing to import: import adopts the %ss a kafkatenant workspace "+
+			"registered. To bring one that kafkatenant has never managed under Terraform, declare it instead of importing it, with the %s its "+
+			"Kafka objects already use; its first apply registers it and leaves those objects in place. See the guide to adopting a running cluster.",
+			registryTopic, object, name, object, declare))
 }

@@ -65,17 +65,12 @@ output "topics" {
 	// registry; get installs the module alone.
 	ws.MustRun(t, "get")
 	ws.MustRun(t, "apply", "-auto-approve", "-input=false")
-	checks := []resource.TestCheckFunc{
+	checkNow(t,
 		checkTopicOnCluster(t, prefix+"orders", 2, nil),
 		checkTopicOnCluster(t, prefix+"audit", 1, map[string]string{"retention.ms": "3600000"}),
 		checkQuota(t, []kafka.QuotaComponent{{Type: "user", Name: user}}, map[string]float64{"producer_byte_rate": 1000000, "consumer_byte_rate": 2000000}),
 		checkLogin(user, "module-password-1", true),
-	}
-	for _, check := range checks {
-		if err := check(&terraform.State{}); err != nil {
-			t.Error(err)
-		}
-	}
+	)
 	if out := ws.MustRun(t, "output", "-json", "topics"); !strings.Contains(out, `"orders":"`+prefix+`orders"`) {
 		t.Errorf("module output topics = %s", out)
 	}
