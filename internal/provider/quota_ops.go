@@ -61,7 +61,7 @@ func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map
 	if !ok {
 		return
 	}
-	if user := userOf(entity); !plan.Tenant.IsNull() && !plan.User.IsUnknown() && !plan.User.Equal(user) {
+	if user := userOf(entity); !plan.Tenant.IsNull() && !plan.User.IsNull() && !plan.User.IsUnknown() && !plan.User.Equal(user) {
 		// Only a user given with a tenant not known at plan gets here.
 		quotaUserNotTenants(diags, plan.Tenant.ValueString(), plan.User.ValueString(), user.ValueString())
 		return
