@@ -568,6 +568,14 @@ func quotaTenantNotUser(diags *diag.Diagnostics, t tenancy.Tenant) {
 		fmt.Sprintf("Kafka client quotas name users, and tenant %q has principal %q. Use client_id or ip entities for it instead.", t.Name, t.Principal))
 }
 
+// quotaUserNotTenants reports a quota configured with both tenant and a
+// user other than the tenant's.
+func quotaUserNotTenants(diags *diag.Diagnostics, tenant, user, tenantUser string) {
+	diags.AddAttributeError(path.Root("user"), "Quota User Does Not Match Tenant",
+		fmt.Sprintf("The quota names tenant %q, whose user is %q, and user %q. With tenant set, user is computed from the tenant's principal: "+
+			"remove user, or set it to %q. Nothing was changed.", tenant, tenantUser, user, tenantUser))
+}
+
 // quotaRejectedByBrokers reports a quota the brokers refused in a
 // validate-only alter.
 func quotaRejectedByBrokers(diags *diag.Diagnostics, entity string, err error) {
@@ -807,4 +815,60 @@ func clusterScopeCheckedOnFewest(diags *diag.Diagnostics, entity string, leaders
 		fmt.Sprintf("The cluster-scope quota of %s is divided, when it is written, over the brokers that lead its tenant's partitions then, "+
 			"after the topics of the same apply are created. At plan time it is checked divided over the fewest brokers that may lead them: %d "+
 			"(those leading them now, or one while there are none). Lower its rates, or raise the declared capacity. Nothing was changed.", entity, leaders))
+}
+
+// objectNotRegistered reports a data source naming a virtual cluster or
+// tenant (kind as the registry keys it) that the registry does not hold,
+// listing those it does hold, up to a screenful.
+func objectNotRegistered(diags *diag.Diagnostics, at path.Path, kind, name, registryTopic string, known []string) {
+	object := strings.ReplaceAll(kind, "_", " ")
+	by := "its name attribute"
+	if kind == tenancy.KindTenant {
+		by = "its name attribute, not its principal"
+	}
+	have := fmt.Sprintf(" The registry holds no %s at all: check that this provider configuration reads the same cluster and registry_topic as the workspace that manages it.", object)
+	if len(known) > 0 {
+		const shown = 20
+		list := strings.Join(known[:min(len(known), shown)], ", ")
+		if len(known) > shown {
+			list += fmt.Sprintf(" and %d more", len(known)-shown)
+		}
+		have = fmt.Sprintf(" Registered %ss: %s.", object, list)
+	}
+	diags.AddAttributeError(at, titleWords(kind)+" Not Found",
+		fmt.Sprintf("No %s named %q is in the registry topic %q. A %s is looked up by %s; check the spelling. If the workspace that manages it has "+
+			"not applied it yet, apply that workspace first; if it was destroyed, remove this lookup.%s", object, name, registryTopic, object, by, have))
+}
+
+// registryRecordUnreadable reports a data source naming an object whose
+// registry record cannot be read.
+func registryRecordUnreadable(diags *diag.Diagnostics, at path.Path, kind, name, registryTopic string, s kafka.SkippedRecord) {
+	object := strings.ReplaceAll(kind, "_", " ")
+	diags.AddAttributeError(at, "Unreadable Registry Record",
+		fmt.Sprintf("The %s %q cannot be read: its record %q at offset %d of the registry topic %q is not one this provider understands (%s). If a newer "+
+			"provider wrote it, upgrade this workspace's provider; otherwise the next apply of the workspace that manages the %s writes it again "+
+			"(see the registry recovery guide).", object, name, s.Key, s.Offset, registryTopic, s.Reason, object))
+}
+
+// topicNotFound reports a data source naming a topic the cluster does
+// not hold.
+func topicNotFound(diags *diag.Diagnostics, name string) {
+	diags.AddAttributeError(path.Root("name"), "Topic Not Found",
+		fmt.Sprintf("No topic named %q exists on the cluster. Check the full name: a tenant's topics start with its topic_prefix, and "+
+			"provider::kafkatenant::topic_name(prefix, local) builds one. If the workspace that creates it has not applied it yet, apply that workspace first. "+
+			"The kafkatenant_topics data source lists the topics that exist under a prefix, tenant or virtual cluster.", name))
+}
+
+// importNotRegistered reports an import of a virtual cluster or tenant the
+// registry does not hold, which leaves nothing to adopt.
+func importNotRegistered(diags *diag.Diagnostics, object, name, registryTopic string) {
+	declare := "name and prefix"
+	if object == "tenant" {
+		declare = "name, principal and prefixes (or a virtual cluster whose prefix gives them)"
+	}
+	diags.AddError(titleWords(strings.ReplaceAll(object, " ", "_"))+" Not Registered",
+		fmt.Sprintf("The registry topic %q holds no %s named %q, so there is nothing to import: import adopts the %ss a kafkatenant workspace "+
+			"registered. To bring one that kafkatenant has never managed under Terraform, declare it instead of importing it, with the %s its "+
+			"Kafka objects already use; its first apply registers it and leaves those objects in place. See the guide to adopting a running cluster.",
+			registryTopic, object, name, object, declare))
 }

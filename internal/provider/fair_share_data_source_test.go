@@ -271,7 +271,7 @@ func TestAccFairShare_example(t *testing.T) {
 	metrics := newDemandServer(t)
 	metrics.set(map[string]float64{"shop.orders": 30e6, "shop.search": 3e6})()
 	ws := acctest.NewWorkspace(t, mustReadFile(t, filepath.Join("..", "..", "examples", "fair-share", "main.tf")))
-	copyDir(t, filepath.Join("..", "..", "examples", "modules"), filepath.Join(filepath.Dir(ws.Dir), "modules"))
+	acctest.CopyTree(t, filepath.Join("..", "..", "examples", "modules"), filepath.Join(filepath.Dir(ws.Dir), "modules"))
 	ws.MustRun(t, "get")
 	ws.Setenv(c.Env())
 	ws.Setenv(map[string]string{

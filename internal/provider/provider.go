@@ -221,7 +221,11 @@ func (p *kafkatenantProvider) DataSources(context.Context) []func() datasource.D
 	return []func() datasource.DataSource{
 		NewCapacityDataSource,
 		NewFairShareDataSource,
+		NewTenantDataSource,
 		NewThrottleStatusDataSource,
+		NewTopicDataSource,
+		NewTopicsDataSource,
+		NewVirtualClusterDataSource,
 	}
 }
 

@@ -61,6 +61,11 @@ func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map
 	if !ok {
 		return
 	}
+	if user := userOf(entity); !plan.Tenant.IsNull() && !plan.User.IsNull() && !plan.User.IsUnknown() && !plan.User.Equal(user) {
+		// Only a user given with a tenant not known at plan gets here.
+		quotaUserNotTenants(diags, plan.Tenant.ValueString(), plan.User.ValueString(), user.ValueString())
+		return
+	}
 	cluster := plan.Scope.ValueString() == scopeCluster
 	prefix := quotaTopicPrefix(plan, ns, entity)
 	var spread *clusterSpread
@@ -438,6 +443,10 @@ func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		r.data.ledger.View(func(view tenancy.LedgerView) { ns = ns.With(view.Namespaces) })
 		var ok bool
 		if entity, ok = r.resolveEntity(plan, planning, ns, &resp.Diagnostics); !ok {
+			return
+		}
+		if given, tenantUser := config.User, userOf(entity); !config.Tenant.IsNull() && !given.IsNull() && !given.IsUnknown() && !given.Equal(tenantUser) {
+			quotaUserNotTenants(&resp.Diagnostics, config.Tenant.ValueString(), given.ValueString(), tenantUser.ValueString())
 			return
 		}
 		if cluster && creating {

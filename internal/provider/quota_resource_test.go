@@ -127,7 +127,6 @@ func TestAccQuota_kafkaRules(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: quota(`user = "a"` + "\n" + `connection_creation_rate = 5`), ExpectError: expectError(`Quota Key Not Valid for Entity.*connection_creation_rate on a user or client-id quota entity`)},
 			{Config: quota(`ip = "10.0.0.1"` + "\n" + `producer_byte_rate = 5`), ExpectError: expectError(`Quota Key Not Valid for Entity.*producer_byte_rate on a ip quota entity`)},
-			{Config: quota(`tenant = "a"` + "\n" + `user = "b"` + "\n" + `producer_byte_rate = 5`), ExpectError: expectError(`Invalid Attribute Combination`)},
 			{Config: quota(`ip = "10.0.0.1"` + "\n" + `client_id = "b"` + "\n" + `connection_creation_rate = 5`), ExpectError: expectError(`Invalid Attribute Combination`)},
 			{Config: quota(`user = "a"`), ExpectError: expectError(`Missing Attribute Configuration.*producer_byte_rate`)},
 			{Config: quota(`user = "a"` + "\n" + `producer_byte_rate = 0`), ExpectError: expectError(`Invalid Whole Number.*producer_byte_rate = 0 is out of range; use a whole number from 1 to 1000000000000000`)},
@@ -314,4 +313,46 @@ resource "kafkatenant_quota" "test" {
 			})
 		})
 	}
+}
+
+// A quota may name both tenant and user, as terraform plan
+// -generate-config-out writes an imported one, when the user is the
+// tenant's; another user is refused at plan, or at apply when the tenant
+// is created by the same apply.
+func TestAccQuota_tenantAndUser(t *testing.T) {
+	tenant, later := acctest.Name("t"), acctest.Name("later")
+	quota := func(label, tenantRef, user string) string {
+		return fmt.Sprintf(`
+resource "kafkatenant_quota" %q {
+  tenant             = %s
+  user               = %q
+  producer_byte_rate = 1000000
+}
+`, label, tenantRef, user)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: plainTenant(tenant, "") + quota("test", "kafkatenant_tenant.test.name", tenant),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("kafkatenant_quota.test", "entity", "user="+tenant),
+					checkQuota(t, []kafka.QuotaComponent{{Type: "user", Name: tenant}}, map[string]float64{"producer_byte_rate": 1000000}),
+				),
+			},
+			{
+				Config:      plainTenant(tenant, "") + quota("test", "kafkatenant_tenant.test.name", "someone-else"),
+				ExpectError: expectError(`Quota User Does Not Match Tenant.*The quota names tenant "` + tenant + `", whose user is "` + tenant + `", and user "someone-else"`),
+			},
+			{
+				Config: plainTenant(tenant, "") + quota("test", "kafkatenant_tenant.test.name", tenant) + fmt.Sprintf(`
+resource "kafkatenant_tenant" "later" {
+  name = %q
+}
+`, later) + quota("later", "kafkatenant_tenant.later.name", "someone-else"),
+				ExpectError: expectError(`Quota User Does Not Match Tenant.*The quota names tenant "` + later + `", whose user is "` + later + `"`),
+			},
+		},
+	})
 }

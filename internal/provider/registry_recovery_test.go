@@ -244,7 +244,7 @@ func TestAccDemo_noWarnings(t *testing.T) {
 	}
 	c := acctest.OwnCluster(t)
 	ws := acctest.NewWorkspace(t, mustReadFile(t, filepath.Join("..", "..", "examples", "demo", "main.tf")))
-	copyDir(t, filepath.Join("..", "..", "examples", "modules"), filepath.Join(filepath.Dir(ws.Dir), "modules"))
+	acctest.CopyTree(t, filepath.Join("..", "..", "examples", "modules"), filepath.Join(filepath.Dir(ws.Dir), "modules"))
 	ws.MustRun(t, "get")
 	ws.Setenv(c.Env())
 	ws.Setenv(map[string]string{"TF_VAR_passwords": `{"london-payments":"pw-london-payments","london-risk":"pw-london-risk","paris-orders":"pw-paris-orders"}`})
@@ -256,32 +256,6 @@ func TestAccDemo_noWarnings(t *testing.T) {
 	out = ws.MustRun(t, "plan", "-input=false", "-detailed-exitcode")
 	if w := ourWarnings(out); len(w) > 0 {
 		t.Errorf("the demo's plan after apply warned %q:\n%s", w, out)
-	}
-}
-
-// copyDir copies a directory tree of small text files.
-func copyDir(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(from, path)
-		if err != nil {
-			return err
-		}
-		dst := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		content, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, content, 0o600)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 

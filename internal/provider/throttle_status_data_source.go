@@ -134,15 +134,10 @@ func (d *throttleStatusDataSource) Configure(_ context.Context, req datasource.C
 }
 
 func (d *throttleStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	ctx, end := d.data.begin(ctx)
-	defer end()
 	var m throttleStatusModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !d.data.canReachCluster() {
-		deferredChecksWarning(&resp.Diagnostics)
+	ctx, end, ok := d.data.startRead(ctx, req, resp, &m)
+	defer end()
+	if !ok {
 		return
 	}
 	in, err := d.data.capacityInputs(ctx, false)
