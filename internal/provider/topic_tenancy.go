@@ -83,6 +83,22 @@ func (d *providerData) settled(ctx context.Context, check func() (diag.Diagnosti
 	return out
 }
 
+// settledApplying is settled for the checks of an apply, which re-read the
+// cluster: a destroy of the same apply that lifts the failure may start
+// later than a quiet second after it (Terraform dispatches the apply's
+// calls as its walk reaches them, slowly on a busy machine). It checks
+// again after each quiet period until settleLimit has passed, so a
+// failure only stands when nothing of the apply lifted it by then.
+func (d *providerData) settledApplying(ctx context.Context, check func() (diag.Diagnostics, bool)) diag.Diagnostics {
+	deadline := time.Now().Add(settleLimit)
+	out, retry := check()
+	for out.HasError() && retry && ctx.Err() == nil && time.Until(deadline) > 0 {
+		d.ledger.Settle(ctx, settleQuiet, time.Until(deadline))
+		out, retry = check()
+	}
+	return out
+}
+
 // checkNamespace enforces a topic's place in the tenancy model: a topic of
 // a tenant lies inside the tenant's topic prefix and within its budgets,
 // and a topic inside some tenant's prefix names that tenant. At plan time
@@ -180,7 +196,7 @@ func (r *topicResource) checkTenancyApplying(ctx context.Context, plan topicMode
 		r.data.clusterError(diags, "read the registry", err)
 		return false
 	}
-	out := r.data.settled(ctx, func() (diag.Diagnostics, bool) {
+	out := r.data.settledApplying(ctx, func() (diag.Diagnostics, bool) {
 		var out diag.Diagnostics
 		budget := r.checkNamespaceFresh(ctx, ns, entry, &out)
 		return out, budget
