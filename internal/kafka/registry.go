@@ -58,6 +58,15 @@ type registry struct {
 	snap    RegistrySnapshot
 	topicID [16]byte
 	loaded  bool
+	// own holds this client's acknowledged records beyond snap.Next, by
+	// offset, until the records before them are read.
+	own map[int64]ownRecord
+}
+
+// ownRecord is a record this client wrote.
+type ownRecord struct {
+	key   string
+	value []byte
 }
 
 // Registry returns the registry's content, reading the topic the first time
@@ -119,6 +128,11 @@ func (c *Client) refreshRegistryLocked(ctx context.Context, all *kmsg.MetadataRe
 		snap.Generation = c.reg.snap.Generation + 1
 	}
 	c.reg.snap, c.reg.loaded, c.reg.lastRefresh = snap, true, started
+	for offset := range c.reg.own {
+		if offset < snap.Next {
+			delete(c.reg.own, offset)
+		}
+	}
 	return cloneSnapshot(snap), nil
 }
 
@@ -325,10 +339,50 @@ func (c *Client) produceRecord(ctx context.Context, key string, value []byte) (i
 	if err != nil {
 		return 0, fmt.Errorf("writing %s to the registry topic %q: %w", key, c.reg.topic, err)
 	}
+	if c.foldOwnRecord(key, value, rec.Offset) {
+		return rec.Offset, nil
+	}
 	if _, err := c.RefreshRegistry(ctx); err != nil {
 		return rec.Offset, err
 	}
 	return rec.Offset, nil
+}
+
+// foldOwnRecord adds a record this client wrote, acknowledged at offset,
+// to the cached registry without reading it back, when every record before
+// it has been read or written here: a write then costs no read. It reports
+// whether it did; when another writer's records come first, or the record
+// is behind what was read, the caller reads the registry instead. Fresh
+// reads check the topic's ID, so a registry replaced meanwhile is found
+// by the next of them.
+func (c *Client) foldOwnRecord(key string, value []byte, offset int64) bool {
+	c.reg.mu.Lock()
+	defer c.reg.mu.Unlock()
+	snap := &c.reg.snap
+	if !c.reg.loaded || !snap.Exists || offset < snap.Next {
+		// Behind what was read: the caller reads again, which also finds a
+		// registry topic replaced since the last read.
+		return false
+	}
+	if c.reg.own == nil {
+		c.reg.own = map[int64]ownRecord{}
+	}
+	c.reg.own[offset] = ownRecord{key: key, value: value}
+	folded := false
+	for {
+		r, ok := c.reg.own[snap.Next]
+		if !ok {
+			break
+		}
+		delete(c.reg.own, snap.Next)
+		applyRecord(snap, []byte(r.key), r.value, snap.Next)
+		snap.Next++
+		folded = true
+	}
+	if folded {
+		snap.Generation++
+	}
+	return offset < snap.Next
 }
 
 // ensureRegistry creates the registry topic if the last read found none:

@@ -305,3 +305,67 @@ func TestRegistryFirstWritesOfOneClientAllLand(t *testing.T) {
 		}
 	}
 }
+
+// A client's own writes reach its cached registry without being read back
+// when nothing was written in between; a record another client wrote in
+// between is read, and both end up in the cache.
+func TestRegistryOwnWritesAreNotReadBack(t *testing.T) {
+	ctx := context.Background()
+	c := startEmbedded(t)
+	writer, other := registryClient(t, c, "_kt_own"), registryClient(t, c, "_kt_own")
+	if _, err := writer.PutRecord(ctx, "tenant", "first", spec{Prefix: "first."}); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	fetches := 0
+	c.Observe(func(req kmsg.Request) {
+		if req.Key() == int16(kmsg.Fetch) {
+			mu.Lock()
+			fetches++
+			mu.Unlock()
+		}
+	})
+	taken := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		n := fetches
+		fetches = 0
+		return n
+	}
+	for _, name := range []string{"a", "b", "c"} {
+		if _, err := writer.PutRecord(ctx, "tenant", name, spec{Prefix: name + "."}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := taken(); n != 0 {
+		t.Errorf("three writes after a read fetched the registry %d times, want 0", n)
+	}
+	snap, err := writer.Registry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"first", "a", "b", "c"} {
+		if _, ok := snap.Records["tenant/"+name]; !ok {
+			t.Errorf("the writer's cached registry misses tenant/%s", name)
+		}
+	}
+
+	if _, err := other.PutRecord(ctx, "tenant", "theirs", spec{Prefix: "theirs."}); err != nil {
+		t.Fatal(err)
+	}
+	taken()
+	if _, err := writer.PutRecord(ctx, "tenant", "d", spec{Prefix: "d."}); err != nil {
+		t.Fatal(err)
+	}
+	if n := taken(); n == 0 {
+		t.Error("a write after another client's record did not read the registry")
+	}
+	if snap, err = writer.Registry(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"theirs", "d"} {
+		if r, ok := snap.Records["tenant/"+name]; !ok || r.Offset >= snap.Next {
+			t.Errorf("the writer's cached registry holds tenant/%s = %+v, %t (next %d)", name, r, ok, snap.Next)
+		}
+	}
+}
