@@ -14,11 +14,13 @@ import (
 )
 
 // How long a check that failed because of objects whose fate the plan may
-// still decide waits for Terraform to plan them: until the ledger has been
-// quiet for settleQuiet, at most settleLimit.
+// still decide waits for Terraform to plan them: it is checked again each
+// time the ledger has been quiet for settleQuiet, for at most settleLimit.
+// A refusal that stands takes that long to report; a destroy that makes
+// room is seldom started later than that, even on a busy machine.
 const (
 	settleQuiet = time.Second
-	settleLimit = 15 * time.Second
+	settleLimit = 5 * time.Second
 )
 
 // plannedTopic is the ledger entry of a topic plan.
@@ -70,26 +72,16 @@ func (r *topicResource) planTopic(ctx context.Context, plan topicModel, state *t
 	diags.Append(r.data.settled(ctx, attempt)...)
 }
 
-// settled runs check and, when it fails in a way that resources the plan
+// settled runs check and, while it fails in a way that resources the plan
 // or apply has not reached yet may lift (a topic or quota destroyed later
-// in it), waits until Terraform has settled and runs it once more. check
-// reports its diagnostics and whether a failure is of that kind.
+// in it), waits until Terraform has been quiet for a moment and runs it
+// again, until settleLimit has passed. check reports its diagnostics and
+// whether a failure is of that kind. One quiet second is not always
+// enough: in an apply, Terraform plans each resource again just before
+// applying it and starts a destroy that makes room when its walk reaches
+// it, seconds later on a busy machine. A failure that stands is reported
+// once settleLimit has passed.
 func (d *providerData) settled(ctx context.Context, check func() (diag.Diagnostics, bool)) diag.Diagnostics {
-	out, retry := check()
-	if out.HasError() && retry {
-		d.ledger.Settle(ctx, settleQuiet, settleLimit)
-		out, _ = check()
-	}
-	return out
-}
-
-// settledApplying is settled for the checks of an apply, which re-read the
-// cluster: a destroy of the same apply that lifts the failure may start
-// later than a quiet second after it (Terraform dispatches the apply's
-// calls as its walk reaches them, slowly on a busy machine). It checks
-// again after each quiet period until settleLimit has passed, so a
-// failure only stands when nothing of the apply lifted it by then.
-func (d *providerData) settledApplying(ctx context.Context, check func() (diag.Diagnostics, bool)) diag.Diagnostics {
 	deadline := time.Now().Add(settleLimit)
 	out, retry := check()
 	for out.HasError() && retry && ctx.Err() == nil && time.Until(deadline) > 0 {
@@ -196,7 +188,7 @@ func (r *topicResource) checkTenancyApplying(ctx context.Context, plan topicMode
 		r.data.clusterError(diags, "read the registry", err)
 		return false
 	}
-	out := r.data.settledApplying(ctx, func() (diag.Diagnostics, bool) {
+	out := r.data.settled(ctx, func() (diag.Diagnostics, bool) {
 		var out diag.Diagnostics
 		budget := r.checkNamespaceFresh(ctx, ns, entry, &out)
 		return out, budget
