@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The kafkatenant demo (`make demo`): on a machine with only Go, start the
-# embedded dev cluster, build the provider, and run init, apply, output, a
+# embedded dev cluster, build the provider, and run init, apply (which prints
+# the outputs), a
 # no-change plan, a plan that must be refused (refused/overcommit.tf, when
 # the configuration has one) and destroy of examples/demo with a
 # Terraform-compatible CLI, using the locally built provider through a
@@ -11,7 +12,8 @@
 #   KAFKATENANT_DEMO_PORTS  the dev cluster's loopback ports (default 19092,19093,19094)
 #   KAFKATENANT_DEMO_DIR    the configuration to apply (default examples/demo)
 #   TF_ACC_TERRAFORM_PATH   the CLI to use; otherwise terraform or tofu on PATH,
-#                           else OpenTofu built from the Go module proxy (once, ~5 min)
+#                           else OpenTofu built from the Go module proxy into
+#                           ~/.cache/kafkatenant (once, about 5-7 minutes)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -140,7 +142,9 @@ export TF_VAR_passwords
 step "$(basename "$cli") init"
 "$cli" init -input=false
 
-step "$(basename "$cli") apply"
+# The apply ends with the outputs: each team's client properties, the
+# capacity summary and a throttle status. They are not printed again.
+step "$(basename "$cli") apply (its outputs end it)"
 "$cli" apply -auto-approve -input=false 2>&1 | tee "$tmp/apply.log"
 # A correct configuration applies without a warning from the provider; the
 # CLI's own notice about the development override is expected.
@@ -148,9 +152,6 @@ ours=$(sed 's/\x1b\[[0-9;]*m//g' "$tmp/apply.log" | grep -o 'Warning: .*' | grep
 [[ -z $ours ]] || fail "the apply printed warnings from the provider for a correct configuration:
 $ours"
 echo "no warnings from the provider"
-
-step "$(basename "$cli") output"
-"$cli" output
 
 step "$(basename "$cli") plan (must show no changes after the apply)"
 set +e
