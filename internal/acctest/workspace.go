@@ -56,7 +56,9 @@ func openSuiteDir() (string, func(), error) {
 	}
 	suiteDir = dir
 	return dir, func() {
-		os.RemoveAll(dir)
+		if err := os.RemoveAll(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "acctest: removing the suite's directory:", err)
+		}
 		suiteDir = ""
 	}, nil
 }

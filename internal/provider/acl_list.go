@@ -42,7 +42,7 @@ func (l *aclListResource) ListResourceConfigSchema(_ context.Context, _ list.Lis
 }
 
 func (l *aclListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	l.run(ctx, req, stream, "ACL bindings", func(ctx context.Context, in listInputs) ([]listItem, diag.Diagnostics) {
+	l.run(ctx, req, stream, "ACL bindings", func(_ context.Context, in listInputs) ([]listItem, diag.Diagnostics) {
 		held := map[kafka.ACL]bool{}
 		idempotent := !in.snap.IdempotentWriteByTopic()
 		for _, t := range in.ns.Tenants {

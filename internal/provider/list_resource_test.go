@@ -27,7 +27,7 @@ import (
 // listServer is a configured provider server and its schemas.
 type listServer struct {
 	t       *testing.T
-	server  tfprotov6.ProviderServerWithListResource
+	server  tfprotov6.ProviderServerWithListResource //nolint:staticcheck // ProviderServer gains ListResource in a later terraform-plugin-go.
 	schemas *tfprotov6.GetProviderSchemaResponse
 	ids     map[string]*tfprotov6.ResourceIdentitySchema
 }
@@ -37,7 +37,7 @@ type listServer struct {
 func newListServer(t *testing.T) *listServer {
 	t.Helper()
 	ctx := context.Background()
-	srv, ok := providerserver.NewProtocol6(provider.New("test")())().(tfprotov6.ProviderServerWithListResource)
+	srv, ok := providerserver.NewProtocol6(provider.New("test")())().(tfprotov6.ProviderServerWithListResource) //nolint:staticcheck // as above
 	if !ok {
 		t.Fatal("the provider server does not serve list resources")
 	}
@@ -197,8 +197,6 @@ func attribute(t *testing.T, obj tftypes.Value, name string) string {
 	}
 	return v.String()
 }
-
-func stringValue(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 
 // TestAccListResources_adoptWhatTheClusterHolds applies a virtual cluster
 // with two tenants, their topics, quotas and a cross-tenant grant, then

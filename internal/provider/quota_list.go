@@ -41,7 +41,7 @@ func (l *quotaListResource) ListResourceConfigSchema(_ context.Context, _ list.L
 }
 
 func (l *quotaListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	l.run(ctx, req, stream, "quotas", func(ctx context.Context, in listInputs) ([]listItem, diag.Diagnostics) {
+	l.run(ctx, req, stream, "quotas", func(_ context.Context, in listInputs) ([]listItem, diag.Diagnostics) {
 		var items []listItem
 		for _, q := range in.snap.Quotas() {
 			e := tenancyQuota(q).Entity

@@ -41,7 +41,7 @@ func (l *tenantListResource) ListResourceConfigSchema(_ context.Context, _ list.
 }
 
 func (l *tenantListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	l.run(ctx, req, stream, "tenants", func(ctx context.Context, in listInputs) ([]listItem, diag.Diagnostics) {
+	l.run(ctx, req, stream, "tenants", func(_ context.Context, in listInputs) ([]listItem, diag.Diagnostics) {
 		var names []string
 		for name, t := range in.ns.Tenants {
 			if strings.HasPrefix(name, in.filter.Prefix) && (in.virtualCluster == nil || t.VirtualCluster == in.virtualCluster.Name) {

@@ -25,7 +25,9 @@ func freePorts(t *testing.T, n int) []int {
 			t.Fatal(err)
 		}
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-		l.Close()
+		if err := l.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return ports
 }
@@ -44,7 +46,7 @@ func listening(port int) bool {
 	if err != nil {
 		return false
 	}
-	c.Close()
+	_ = c.Close()
 	return true
 }
 
@@ -68,7 +70,7 @@ func newOutput(t *testing.T) output {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { f.Close() })
+	t.Cleanup(func() { _ = f.Close() })
 	return output{f}
 }
 
