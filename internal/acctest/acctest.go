@@ -29,6 +29,11 @@ import (
 // leftovers on a real cluster can be swept (make sweep).
 const NamePrefix = "ktacc-"
 
+// EnvExpectSwept makes a sweep (-sweep) fail when it finds any test object,
+// after removing them: set by make testacc-external, where a suite that
+// passed must have destroyed everything it created.
+const EnvExpectSwept = "KAFKATENANT_ACC_EXPECT_SWEPT"
+
 // EnvExternal selects an external cluster: with it set to 1, the suite uses
 // the KAFKATENANT_* connection variables instead of the embedded cluster.
 const EnvExternal = "KAFKATENANT_ACC_EXTERNAL"
@@ -54,7 +59,10 @@ func Run(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	if os.Getenv("TF_ACC") == "" || sweeping() {
+	if sweeping() {
+		return sweep(m)
+	}
+	if os.Getenv("TF_ACC") == "" {
 		resource.TestMain(m)
 		return 0
 	}
@@ -96,6 +104,33 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
+// sweep runs the sweepers against the cluster in the KAFKATENANT_*
+// variables, saying first what they will find, and then requires that no
+// test object is left: a sweeper that misses a kind of object fails here.
+func sweep(m *testing.M) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	c := kafka.NewClient(ConnectionConfig())
+	defer c.Close()
+	found, err := FindTestObjects(ctx, c)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "acctest: listing test objects before the sweep:", err)
+		return 1
+	}
+	fmt.Fprintf(os.Stderr, "acctest: %d test objects on the cluster before the sweep\n%s", found.Count(), found)
+	resource.TestMain(m) // exits with 1 when a sweeper fails
+	if err := checkSwept(ctx, c); err != nil {
+		fmt.Fprintln(os.Stderr, "acctest:", err)
+		return 1
+	}
+	fmt.Fprintf(os.Stderr, "acctest: no test objects (names starting %s) left on the cluster\n", NamePrefix)
+	if found.Count() > 0 && os.Getenv(EnvExpectSwept) == "1" {
+		fmt.Fprintf(os.Stderr, "acctest: the tests left the %d objects above behind (%s=1); the sweep removed them\n", found.Count(), EnvExpectSwept)
+		return 1
+	}
+	return 0
+}
+
 func sweeping() bool {
 	for _, a := range os.Args[1:] {
 		if strings.HasPrefix(a, "-sweep") || strings.HasPrefix(a, "--sweep") {
@@ -113,24 +148,35 @@ func PreCheck(t *testing.T) {
 	}
 }
 
-// Embedded returns the embedded cluster, or skips the test when the suite
-// targets an external cluster.
-func Embedded(t *testing.T) *embedded.Cluster {
+// Embedded returns the embedded cluster the suite shares, for a test that
+// controls it in-process: why says what for, such as "move partition
+// leaders". Against an external cluster nothing in the test process can do
+// that, so the test is skipped, with why as the reason.
+func Embedded(t *testing.T, why string) *embedded.Cluster {
 	t.Helper()
-	if cluster == nil {
-		t.Skip("needs the embedded cluster; the suite targets an external cluster")
-	}
+	SkipExternal(t, why)
 	return cluster
 }
 
+// SkipExternal skips the test when the suite targets an external cluster,
+// because it needs in-process control of a cluster to do what why says.
+func SkipExternal(t *testing.T, why string) {
+	t.Helper()
+	if cluster == nil {
+		t.Skipf("external cluster: this test needs an in-process cluster to %s", why)
+	}
+}
+
 // OwnCluster starts an embedded cluster for one test alone, stopped when
-// the test ends, for tests whose assertions count what the cluster holds
-// or receives and must not see other tests' objects or requests. It skips
-// the test when the suite targets an external cluster.
+// the test ends, for tests whose assertions cover everything a cluster
+// holds, such as capacity arithmetic over every quota, and so must not see
+// the objects of tests running beside them or of earlier runs. It starts
+// in-process whichever cluster the suite targets: such a test does not
+// touch the shared cluster.
 func OwnCluster(t *testing.T) *embedded.Cluster {
 	t.Helper()
 	if cluster == nil {
-		t.Skip("needs a cluster of its own, started in-process; the suite targets an external cluster")
+		t.Log("runs on an in-process cluster of its own, not on the external cluster")
 	}
 	c, err := embedded.Start(embedded.Options{})
 	if err != nil {
@@ -138,6 +184,39 @@ func OwnCluster(t *testing.T) *embedded.Cluster {
 	}
 	t.Cleanup(c.Close)
 	return c
+}
+
+// ProviderBlock returns a provider block that connects to c as its admin,
+// password included, with extra attributes (such as a capacity block) in
+// it, for a test on a cluster of its own.
+func ProviderBlock(c *embedded.Cluster, extra string) string {
+	quoted := make([]string, len(c.BootstrapServers()))
+	for i, a := range c.BootstrapServers() {
+		quoted[i] = fmt.Sprintf("%q", a)
+	}
+	return fmt.Sprintf(`
+provider "kafkatenant" {
+  bootstrap_servers = [%s]
+  sasl = {
+    mechanism = %q
+    username  = %q
+    password  = %q
+  }
+%s
+}
+`, strings.Join(quoted, ", "), embedded.DefaultMechanism, c.AdminUser(), c.AdminPassword(), extra)
+}
+
+// ClientOf returns an admin client of a cluster of a test's own.
+func ClientOf(t *testing.T, c *embedded.Cluster) *kafka.Client {
+	t.Helper()
+	kc := kafka.NewClient(kafka.Config{
+		BootstrapServers: c.BootstrapServers(),
+		Timeout:          20 * time.Second,
+		SASL:             &kafka.SASLConfig{Mechanism: embedded.DefaultMechanism, Username: c.AdminUser(), Password: c.AdminPassword()},
+	})
+	t.Cleanup(kc.Close)
+	return kc
 }
 
 // IsEmbedded reports whether the suite runs against the embedded cluster.
@@ -197,12 +276,11 @@ type Restartable struct {
 }
 
 // StartRestartable starts a restartable cluster, stopped when the test
-// ends. It skips the test when the suite targets an external cluster.
+// ends. It skips the test when the suite targets an external cluster:
+// fault injection is for the embedded run.
 func StartRestartable(t *testing.T) *Restartable {
 	t.Helper()
-	if cluster == nil {
-		t.Skip("stops and restarts a cluster of its own, in-process; the suite targets an external cluster")
-	}
+	SkipExternal(t, "inject faults: it stops and restarts brokers")
 	r := &Restartable{t: t, dir: t.TempDir()}
 	for range embedded.DefaultBrokers {
 		r.ports = append(r.ports, freePort(t))

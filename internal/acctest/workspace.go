@@ -3,6 +3,7 @@ package acctest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,6 +85,61 @@ func providerBinaryDir(ctx context.Context) (string, error) {
 // configuration that points Terraform at the freshly built provider.
 func NewWorkspace(t *testing.T, config string) *Workspace {
 	t.Helper()
+	w := newWorkspace(t)
+	w.Write(t, config)
+	return w
+}
+
+// NewModuleWorkspace creates a working directory holding a copy of the
+// directory tree at dir, such as a module with its tests and examples, with
+// the CLI configuration of NewWorkspace.
+func NewModuleWorkspace(t *testing.T, dir string) *Workspace {
+	t.Helper()
+	w := newWorkspace(t)
+	CopyTree(t, dir, w.Dir)
+	return w
+}
+
+// In returns the workspace of the subdirectory sub of w (a module's
+// example, say), with w's CLI configuration and variables.
+func (w *Workspace) In(sub string) *Workspace {
+	in := *w
+	in.Dir = filepath.Join(w.Dir, sub)
+	in.env = maps.Clone(w.env)
+	return &in
+}
+
+// CopyTree copies a directory tree of small files, keeping the layout, so
+// that relative module sources resolve in the copy as in the original.
+func CopyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(from, path)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		content, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, content, 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// newWorkspace creates an empty working directory and the CLI
+// configuration that points Terraform at the freshly built provider.
+func newWorkspace(t *testing.T) *Workspace {
+	t.Helper()
 	ctx := context.Background()
 	plugins, err := providerBinaryDir(ctx)
 	if err != nil {
@@ -105,13 +161,11 @@ provider_installation {
 }
 `, plugins, plugins)
 	work := filepath.Join(dir, "work")
-	for path, content := range map[string]string{rc: overrides, filepath.Join(work, "main.tf"): config} {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(rc, []byte(overrides), 0o600); err != nil {
+		t.Fatal(err)
 	}
 	return &Workspace{Dir: work, cli: cli, rc: rc}
 }

@@ -245,7 +245,7 @@ func TestTestWorkflow(t *testing.T) {
 		t.Error("the external job does not set KAFKATENANT_ACC_EXTERNAL=1")
 	}
 	runs := ext.runs()
-	for _, cmd := range []string{"docker compose up -d --wait", "make testacc", "docker compose down"} {
+	for _, cmd := range []string{"docker compose --profile kafka up -d --wait", "make testacc", "make sweep", "docker compose --profile kafka down"} {
 		if !strings.Contains(runs, cmd) {
 			t.Errorf("the external job does not run %q", cmd)
 		}
@@ -277,8 +277,8 @@ func TestReleaseWorkflow(t *testing.T) {
 	if !ok || push["tags"] == nil {
 		t.Fatal("release.yml must run on pushed tags")
 	}
-	if w.Permissions["contents"] != "write" {
-		t.Error("release.yml needs contents: write to create the release")
+	if w.Permissions["contents"] != "write" || w.Permissions["packages"] != "write" {
+		t.Error("release.yml needs contents: write to create the release and packages: write to push the dev cluster's image")
 	}
 	if len(w.Jobs) != 1 {
 		t.Fatalf("release.yml has %d jobs, want 1", len(w.Jobs))
@@ -291,6 +291,11 @@ func TestReleaseWorkflow(t *testing.T) {
 		gpg := j.uses("crazy-max/ghaction-import-gpg")
 		if gpg == nil || gpg.ID == "" {
 			t.Fatal("the release must import the GPG key in a step with an id")
+		}
+		for _, action := range []string{"docker/setup-qemu-action", "docker/setup-buildx-action", "docker/login-action"} {
+			if j.uses(action) == nil {
+				t.Errorf("the release does not use %s, which goreleaser's multi-platform image build needs", action)
+			}
 		}
 		gr := j.uses("goreleaser/goreleaser-action")
 		if gr == nil {
@@ -320,6 +325,10 @@ func TestGoreleaserConfig(t *testing.T) {
 		Builds  []struct {
 			Binary string `yaml:"binary"`
 		} `yaml:"builds"`
+		Dockers []struct {
+			Dockerfile string `yaml:"dockerfile"`
+			Use        string `yaml:"use"`
+		} `yaml:"dockers"`
 		Checksum struct {
 			ExtraFiles []struct {
 				Glob string `yaml:"glob"`
@@ -333,8 +342,18 @@ func TestGoreleaserConfig(t *testing.T) {
 	if err := yaml.Unmarshal(data, &cfg); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Version != 2 || len(cfg.Builds) == 0 || !strings.HasPrefix(cfg.Builds[0].Binary, "{{ .ProjectName }}_v") {
-		t.Errorf(".goreleaser.yml: version %d, builds %+v; want version 2 and binaries named as the registry expects", cfg.Version, cfg.Builds)
+	registryBinary := slices.ContainsFunc(cfg.Builds, func(b struct {
+		Binary string `yaml:"binary"`
+	}) bool {
+		return strings.HasPrefix(b.Binary, "{{ .ProjectName }}_v")
+	})
+	if cfg.Version != 2 || !registryBinary {
+		t.Errorf(".goreleaser.yml: version %d, builds %+v; want version 2 and the provider binary named as the registry expects", cfg.Version, cfg.Builds)
+	}
+	for _, d := range cfg.Dockers {
+		if _, err := os.Stat(filepath.Join(root, d.Dockerfile)); err != nil || d.Use != "buildx" {
+			t.Errorf(".goreleaser.yml image from %q with %q: want an existing Containerfile built with buildx (%v)", d.Dockerfile, d.Use, err)
+		}
 	}
 	if len(cfg.Checksum.ExtraFiles) == 0 || cfg.Checksum.ExtraFiles[0].Glob != "terraform-registry-manifest.json" {
 		t.Error(".goreleaser.yml: the checksums must include terraform-registry-manifest.json")

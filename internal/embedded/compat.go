@@ -50,6 +50,13 @@ const probeTimeout = 10 * time.Second
 // answers, and the observers of every request.
 type compat struct {
 	clusterID string
+	// listenHost and advertisedHost are Options.ListenHost and
+	// Options.AdvertisedHost.
+	listenHost, advertisedHost string
+	// localAddr reaches the first broker from this process by address,
+	// whatever host it advertises, which may not resolve here (a
+	// container's host name for its clients).
+	localAddr string
 
 	mu         sync.Mutex
 	versions   *kmsg.ApiVersionsResponse // the cluster's answer, key 17 widened; nil until probed

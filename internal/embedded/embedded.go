@@ -29,8 +29,17 @@ const (
 type Options struct {
 	// Brokers is the broker count; zero means DefaultBrokers.
 	Brokers int
-	// Ports fixes the brokers' loopback ports; empty picks free ones.
+	// Ports fixes the brokers' ports; empty picks free ones, and so does a
+	// port of 0.
 	Ports []int
+	// ListenHost is the address the brokers listen on; empty means
+	// 127.0.0.1. A container listens on 0.0.0.0 so that its published
+	// ports reach the brokers.
+	ListenHost string
+	// AdvertisedHost is the host the brokers name in metadata, which
+	// clients connect to after bootstrapping; empty means ListenHost, or
+	// localhost when ListenHost is a wildcard address.
+	AdvertisedHost string
 	// AdminUser and AdminPassword name the SCRAM-SHA-512 superuser.
 	AdminUser, AdminPassword string
 	// DataDir, when set, persists the cluster's state there, so topics,
@@ -61,7 +70,7 @@ func Start(opts Options) (*Cluster, error) {
 	if opts.AdminPassword == "" {
 		opts.AdminPassword = DefaultAdminPassword
 	}
-	compat := &compat{clusterID: ClusterID}
+	compat := &compat{clusterID: ClusterID, listenHost: opts.ListenHost, advertisedHost: opts.AdvertisedHost}
 	kopts := []kfake.Opt{
 		kfake.NumBrokers(opts.Brokers),
 		kfake.EnableSASL(),
@@ -80,7 +89,10 @@ func Start(opts Options) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the embedded cluster: %w", err)
 	}
-	if err := compat.install(fake, fake.ListenAddrs()[0]); err != nil {
+	compat.mu.Lock()
+	local := compat.localAddr
+	compat.mu.Unlock()
+	if err := compat.install(fake, local); err != nil {
 		fake.Close()
 		return nil, fmt.Errorf("starting the embedded cluster: %w", err)
 	}
@@ -96,7 +108,7 @@ func (c *Cluster) Observe(fn func(kmsg.Request)) { c.compat.observe(fn) }
 // Close stops the cluster.
 func (c *Cluster) Close() { c.Fake.Close() }
 
-// BootstrapServers returns the brokers' loopback addresses.
+// BootstrapServers returns the brokers' advertised addresses.
 func (c *Cluster) BootstrapServers() []string { return c.Fake.ListenAddrs() }
 
 // AdminUser returns the superuser's name.

@@ -111,6 +111,47 @@ func TestStart_fixedPorts(t *testing.T) {
 	}
 }
 
+// A container's cluster listens on every address and names the host its
+// clients reach it by: the ports Docker publishes lead to 0.0.0.0 in the
+// container, and clients on the host connect to localhost.
+func TestStart_listenAndAdvertisedHosts(t *testing.T) {
+	c := start(t, embedded.Options{Brokers: 2, Ports: []int{0, 0}, ListenHost: "0.0.0.0", AdvertisedHost: "localhost"})
+	addrs := c.BootstrapServers()
+	ports := make([]string, len(addrs))
+	for i, a := range addrs {
+		host, port, err := net.SplitHostPort(a)
+		if err != nil || host != "localhost" || port == "0" {
+			t.Fatalf("BootstrapServers = %v, want localhost with the ports chosen", addrs)
+		}
+		ports[i] = port
+	}
+	ctx := context.Background()
+	brokers, err := client(t, c, c.AdminUser(), c.AdminPassword()).Brokers(ctx)
+	if err != nil || len(brokers) != 2 {
+		t.Fatalf("connecting by the advertised host: brokers %v, %v", brokers, err)
+	}
+	// Another loopback address reaches the brokers only because they
+	// listen on every address.
+	other := kafka.NewClient(kafka.Config{
+		BootstrapServers: []string{net.JoinHostPort("127.0.0.2", ports[0])},
+		Timeout:          5 * time.Second,
+		SASL:             &kafka.SASLConfig{Mechanism: embedded.DefaultMechanism, Username: c.AdminUser(), Password: c.AdminPassword()},
+	})
+	t.Cleanup(other.Close)
+	if err := other.Ping(ctx); err != nil {
+		t.Errorf("the broker does not answer on 127.0.0.2, so it does not listen on 0.0.0.0: %v", err)
+	}
+}
+
+// The advertised host is for clients elsewhere and need not resolve where
+// the cluster runs: a container names the host its clients know.
+func TestStart_advertisedHostUnresolvable(t *testing.T) {
+	c := start(t, embedded.Options{Brokers: 1, ListenHost: "0.0.0.0", AdvertisedHost: "devcluster.invalid"})
+	if got := c.BootstrapServers(); len(got) != 1 || !strings.HasPrefix(got[0], "devcluster.invalid:") {
+		t.Errorf("BootstrapServers = %v, want devcluster.invalid:<port>", got)
+	}
+}
+
 // ACL enforcement is what makes the tenancy tests meaningful: a user that
 // is not a superuser and holds no ACL must be refused.
 func TestStart_enforcesACLs(t *testing.T) {

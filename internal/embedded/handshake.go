@@ -3,6 +3,7 @@ package embedded
 import (
 	"encoding/binary"
 	"net"
+	"strconv"
 	"sync"
 
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -14,16 +15,68 @@ import (
 type handshakeListener struct {
 	net.Listener
 	mechanisms func() []string
+	// advertised, when set, is the address reported by Addr, which kfake
+	// names in metadata: the host clients reach the broker by, which
+	// differs from a wildcard listen address.
+	advertised net.Addr
 }
 
-// listen is the kfake.ListenFn of the embedded cluster.
+// listen is the kfake.ListenFn of the embedded cluster. kfake asks for a
+// loopback address; the port is kept and the host replaced by the
+// configured listen host.
 func (c *compat) listen(network, address string) (net.Listener, error) {
+	if c.listenHost != "" {
+		_, port, err := net.SplitHostPort(address)
+		if err != nil {
+			return nil, err
+		}
+		address = net.JoinHostPort(c.listenHost, port)
+	}
 	ln, err := net.Listen(network, address)
 	if err != nil {
 		return nil, err
 	}
-	return handshakeListener{Listener: ln, mechanisms: c.supportedMechanisms}, nil
+	l := handshakeListener{Listener: ln, mechanisms: c.supportedMechanisms}
+	c.mu.Lock()
+	if c.localAddr == "" {
+		c.localAddr = localAddr(ln.Addr().(*net.TCPAddr))
+	}
+	c.mu.Unlock()
+	host := c.advertisedHost
+	if host == "" && c.listenHost != "" && net.ParseIP(c.listenHost).IsUnspecified() {
+		host = "localhost"
+	}
+	if host != "" {
+		port := ln.Addr().(*net.TCPAddr).Port
+		l.advertised = advertisedAddr{network: ln.Addr().Network(), hostPort: net.JoinHostPort(host, strconv.Itoa(port))}
+	}
+	return l, nil
 }
+
+// localAddr is an address of this host that reaches a listener on addr:
+// loopback for a wildcard address.
+func localAddr(addr *net.TCPAddr) string {
+	ip := addr.IP
+	if ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return net.JoinHostPort(ip.String(), strconv.Itoa(addr.Port))
+}
+
+// Addr returns the advertised address when one is set.
+func (l handshakeListener) Addr() net.Addr {
+	if l.advertised != nil {
+		return l.advertised
+	}
+	return l.Listener.Addr()
+}
+
+// advertisedAddr is a broker address by host name, which net.TCPAddr
+// cannot hold.
+type advertisedAddr struct{ network, hostPort string }
+
+func (a advertisedAddr) Network() string { return a.network }
+func (a advertisedAddr) String() string  { return a.hostPort }
 
 func (l handshakeListener) Accept() (net.Conn, error) {
 	conn, err := l.Listener.Accept()

@@ -215,6 +215,15 @@ func (c *Client) takeFirstMetadata() *kmsg.MetadataResponse {
 	return meta
 }
 
+// dropFirstMetadata forgets the connection check's metadata before a
+// write that changes topics, so that a snapshot loaded right after the
+// write reads metadata afresh instead of taking an answer from before it.
+func (c *Client) dropFirstMetadata() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.firstMeta = nil
+}
+
 // brokerAt returns a handle on the broker with the given ID for requests
 // that must go to it (a partition's leader). A bootstrap server at the
 // broker's address is used when there is one: franz-go knows it already,

@@ -25,6 +25,7 @@ func (c *Client) SetReplicationFactor(ctx context.Context, name string, rf int16
 	if err != nil {
 		return err
 	}
+	c.dropFirstMetadata()
 	d, err := c.DescribeTopic(ctx, name)
 	if err != nil {
 		return err

@@ -259,6 +259,32 @@ func (s *Snapshot) TopicPartitions() map[string]int32 {
 	return out
 }
 
+// TopicLayout is a topic's shape as metadata reports it, without configs.
+type TopicLayout struct {
+	// Name is the topic name.
+	Name string
+	// Partitions is the partition count.
+	Partitions int32
+	// ReplicationFactor is the replica count of partition 0.
+	ReplicationFactor int16
+}
+
+// TopicLayouts returns the layout of every topic whose name starts with
+// prefix (every topic for an empty prefix), sorted by name. It reads no
+// configs, so it costs no request however many topics the cluster holds.
+func (s *Snapshot) TopicLayouts(prefix string) []TopicLayout {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []TopicLayout
+	for name, d := range s.topics {
+		if strings.HasPrefix(name, prefix) {
+			out = append(out, TopicLayout{Name: name, Partitions: d.Partitions, ReplicationFactor: d.ReplicationFactor})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
 // TopicReplicas returns, for every topic, its partition replicas:
 // partitions times replication factor, as each replica occupies a broker.
 func (s *Snapshot) TopicReplicas() map[string]int {

@@ -3,6 +3,7 @@ package kafka_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -238,4 +239,41 @@ func rawProduce(ctx context.Context, c *embedded.Cluster, topic, key string, val
 	}
 	defer cl.Close()
 	return cl.ProduceSync(ctx, &kgo.Record{Topic: topic, Key: []byte(key), Value: value}).FirstErr()
+}
+
+// TopicLayouts lists topics under a prefix, sorted, with their partitions
+// and replication factor, from the loaded snapshot: no request. The
+// snapshot is loaded within a second of the client's connection check and
+// right after its creates, so it must not take the check's metadata, from
+// before them.
+func TestSnapshot_topicLayouts(t *testing.T) {
+	_, c, tally := tallyingCluster(t)
+	ctx := context.Background()
+	for _, spec := range []kafka.TopicSpec{
+		{Name: "lay.b", Partitions: 3, ReplicationFactor: 1},
+		{Name: "lay.a", Partitions: 1, ReplicationFactor: 1},
+		{Name: "other", Partitions: 2, ReplicationFactor: 1},
+	} {
+		if _, err := c.CreateTopic(ctx, spec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, err := c.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tally.reset()
+	got := snap.TopicLayouts("lay.")
+	want := []kafka.TopicLayout{{Name: "lay.a", Partitions: 1, ReplicationFactor: 1}, {Name: "lay.b", Partitions: 3, ReplicationFactor: 1}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("TopicLayouts(lay.) = %+v, want %+v", got, want)
+	}
+	if all := snap.TopicLayouts(""); len(all) != 3 {
+		t.Errorf("TopicLayouts(\"\") = %+v, want all 3 topics", all)
+	}
+	tally.mu.Lock()
+	defer tally.mu.Unlock()
+	if len(tally.counts) != 0 {
+		t.Errorf("TopicLayouts sent requests %v, want none", tally.counts)
+	}
 }

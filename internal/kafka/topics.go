@@ -201,6 +201,7 @@ func (c *Client) CreateTopic(ctx context.Context, spec TopicSpec) (TopicDescript
 	if _, err := c.admin(ctx); err != nil {
 		return TopicDescription{}, err
 	}
+	c.dropFirstMetadata()
 	return c.createTopics.do(ctx, spec)
 }
 
@@ -386,6 +387,7 @@ func (c *Client) DeleteTopic(ctx context.Context, name string) error {
 	if _, err := c.admin(ctx); err != nil {
 		return err
 	}
+	c.dropFirstMetadata()
 	_, err := c.deleteTopics.do(ctx, name)
 	return err
 }
@@ -493,6 +495,7 @@ func (c *Client) SetPartitions(ctx context.Context, name string, total int32) er
 	if err != nil {
 		return err
 	}
+	c.dropFirstMetadata()
 	resps, err := adm.UpdatePartitions(ctx, int(total), name)
 	if err != nil {
 		return fmt.Errorf("adding partitions to topic %q: %w", name, err)

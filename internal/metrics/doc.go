@@ -25,6 +25,13 @@
 // value is NaN (what Kafka reports for an average with no samples in its
 // window), is "not observed": the field stays nil, never zero.
 //
+// ObserveUsers reads many users in one pass, for the fair share's observed
+// demand: TextEndpoints fetch each endpoint once, PrometheusAPI sends one
+// query per metric for all users. Over a window, PrometheusAPI asks for
+// the highest per-broker value (rates of a user's client ids summed first)
+// with a subquery; the text endpoints only know the present values, which
+// are Kafka's own rates over its quota window (11 seconds by default).
+//
 // A user's series carry its name as Kafka writes it in metric names, URL
 // encoded (alice@example.com becomes alice%40example.com); the sources
 // encode the name they are given the same way. With a quota on the user as

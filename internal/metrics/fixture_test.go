@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -250,6 +252,35 @@ func checkFixture(t *testing.T, src Source, broker1, broker2 string) {
 				t.Errorf("unexpected warnings: %q", got.Warnings)
 			}
 		})
+	}
+}
+
+// checkFixtureUsers reads every fixture user at once, and one user with no
+// series, and checks each against its expectation without client ids.
+func checkFixtureUsers(t *testing.T, src Source, broker1, broker2 string, window time.Duration) {
+	t.Helper()
+	users := []string{"team-z.unknown"}
+	for _, e := range fixtureExpectations {
+		if e.clientIDs == nil && !slices.Contains(users, e.user) {
+			users = append(users, e.user)
+		}
+	}
+	got, err := src.ObserveUsers(context.Background(), users, window)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range fixtureExpectations {
+		if e.clientIDs != nil {
+			continue
+		}
+		obs, ok := got.Observations[e.user]
+		if ok && len(obs) == 0 {
+			t.Errorf("%s: an empty entry; a user with nothing observed is absent", e.user)
+		}
+		assertObservations(t, obs, e.want(broker1, broker2))
+	}
+	if len(got.Warnings) != 0 {
+		t.Errorf("unexpected warnings: %q", got.Warnings)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,8 @@ import (
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/model"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tenancy"
 )
 
 // PrometheusAPI reads a tenant's quota metrics with instant queries
@@ -62,11 +65,99 @@ func (p *PrometheusAPI) Observe(ctx context.Context, user string, clientIDs []st
 	if err != nil {
 		return Result{}, err
 	}
-	vectors := make([]model.Vector, len(observed))
-	warnings := make([]v1.Warnings, len(observed))
-	g, gctx := errgroup.WithContext(ctx)
+	queries := make([]string, len(observed))
 	for i, m := range observed {
-		query := p.query(m, sel)
+		queries[i] = p.query(m, sel)
+	}
+	vectors, warnings, err := p.run(ctx, queries)
+	if err != nil {
+		return Result{}, err
+	}
+	c := newCollector()
+	c.warnings = warnings
+	for i, m := range observed {
+		for _, s := range vectors[i] {
+			broker, err := p.broker(s)
+			if err != nil {
+				return Result{}, err
+			}
+			c.add(m, broker, s.Metric.String(), float64(s.Value))
+		}
+	}
+	return c.result(), nil
+}
+
+// ObserveUsers implements Source with one query per metric for every user
+// together, selecting the users by one regular expression of literal
+// alternatives. With a window, each query is a subquery at the server's
+// default resolution that takes, per user and broker, the highest over the
+// window of the sum of the user's rates (the highest throttle time, for
+// throttle times):
+//
+//	max_over_time(sum by (user, instance) (kafka_server_produce_byte_rate{user=~"a|b"})[1h:])
+func (p *PrometheusAPI) ObserveUsers(ctx context.Context, users []string, window time.Duration) (UsersResult, error) {
+	tags, err := userTags(users)
+	if err != nil {
+		return UsersResult{}, err
+	}
+	if len(tags) == 0 {
+		return UsersResult{Observations: map[string][]tenancy.Observation{}}, nil
+	}
+	if window < 0 || window%time.Millisecond != 0 {
+		return UsersResult{}, fmt.Errorf("the window %s must be a positive whole number of milliseconds, or zero for present values", window)
+	}
+	alternatives := make([]string, 0, len(tags))
+	for tag := range tags {
+		alternatives = append(alternatives, regexp.QuoteMeta(tag))
+	}
+	slices.Sort(alternatives)
+	queries := make([]string, len(observed))
+	for i, m := range observed {
+		matchers := []string{p.names.UserLabel + "=~" + strconv.Quote(strings.Join(alternatives, "|"))}
+		if p.names.RequestTypeLabel != "" {
+			matchers = append(matchers, p.names.RequestTypeLabel+"="+strconv.Quote(m.requestType))
+		}
+		queries[i] = m.name(p.names) + "{" + strings.Join(matchers, ", ") + "}"
+		if window > 0 {
+			agg := "sum"
+			if m.combine == highest {
+				agg = "max"
+			}
+			queries[i] = fmt.Sprintf("max_over_time(%s by (%s, %s) (%s)[%s:])", agg, p.names.UserLabel, p.names.BrokerLabel, queries[i], model.Duration(window))
+		}
+	}
+	vectors, warnings, err := p.run(ctx, queries)
+	if err != nil {
+		return UsersResult{}, err
+	}
+	collectors := map[string]*collector{}
+	for i, m := range observed {
+		for _, s := range vectors[i] {
+			user, ok := tags[string(s.Metric[model.LabelName(p.names.UserLabel)])]
+			if !ok {
+				continue
+			}
+			broker, err := p.broker(s)
+			if err != nil {
+				return UsersResult{}, err
+			}
+			if collectors[user] == nil {
+				collectors[user] = newCollector()
+			}
+			collectors[user].add(m, broker, s.Metric.String(), float64(s.Value))
+		}
+	}
+	return usersResult(collectors, warnings), nil
+}
+
+// run sends the queries, queries[i] being about observed[i], in parallel
+// and returns their instant vectors in order and the server's warnings,
+// naming the metric each is about.
+func (p *PrometheusAPI) run(ctx context.Context, queries []string) ([]model.Vector, []string, error) {
+	vectors := make([]model.Vector, len(queries))
+	warnings := make([]v1.Warnings, len(queries))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, query := range queries {
 		g.Go(func() error {
 			// A zero time lets the server use its own clock, so the
 			// caller's clock skew cannot push the query past the
@@ -88,23 +179,24 @@ func (p *PrometheusAPI) Observe(ctx context.Context, user string, clientIDs []st
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return Result{}, err
+		return nil, nil, err
 	}
-
-	c := newCollector()
-	for i, m := range observed {
+	var out []string
+	for i, m := range observed[:len(queries)] {
 		for _, w := range warnings[i] {
-			c.warnings = append(c.warnings, fmt.Sprintf("%s warned about %s: %s", p.target, m.name(p.names), truncate(w)))
-		}
-		for _, s := range vectors[i] {
-			broker, ok := s.Metric[model.LabelName(p.names.BrokerLabel)]
-			if !ok || broker == "" {
-				return Result{}, fmt.Errorf("the series %s from %s has no %s label, so its broker is unknown; set the broker label to the label that names each broker's scrape target", s.Metric, p.target, p.names.BrokerLabel)
-			}
-			c.add(m, string(broker), s.Metric.String(), float64(s.Value))
+			out = append(out, fmt.Sprintf("%s warned about %s: %s", p.target, m.name(p.names), truncate(w)))
 		}
 	}
-	return c.result(), nil
+	return vectors, out, nil
+}
+
+// broker returns the broker a series is from, by the broker label.
+func (p *PrometheusAPI) broker(s *model.Sample) (string, error) {
+	broker, ok := s.Metric[model.LabelName(p.names.BrokerLabel)]
+	if !ok || broker == "" {
+		return "", fmt.Errorf("the series %s from %s has no %s label, so its broker is unknown; set the broker label to the label that names each broker's scrape target", s.Metric, p.target, p.names.BrokerLabel)
+	}
+	return string(broker), nil
 }
 
 // query returns the PromQL selector for m and the selection: the metric,

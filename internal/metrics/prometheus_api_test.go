@@ -291,3 +291,85 @@ func TestNewPrometheusAPI_rejects(t *testing.T) {
 		})
 	}
 }
+
+func TestPrometheusAPI_ObserveUsers_queries(t *testing.T) {
+	users := []string{nearUser, throttledUser, "a|b"} // "|" is encoded as %7C
+	tests := []struct {
+		name   string
+		names  Names
+		window time.Duration
+		want   []string
+	}{
+		{
+			name:  "present values, every user in one expression",
+			names: DefaultNames(),
+			want: []string{
+				`kafka_server_fetch_byte_rate{user=~"a%7Cb|search%40team-b|team-a\\.orders"}`,
+				`kafka_server_fetch_throttle_time{user=~"a%7Cb|search%40team-b|team-a\\.orders"}`,
+				`kafka_server_produce_byte_rate{user=~"a%7Cb|search%40team-b|team-a\\.orders"}`,
+				`kafka_server_produce_throttle_time{user=~"a%7Cb|search%40team-b|team-a\\.orders"}`,
+				`kafka_server_request_request_time{user=~"a%7Cb|search%40team-b|team-a\\.orders"}`,
+				`kafka_server_request_throttle_time{user=~"a%7Cb|search%40team-b|team-a\\.orders"}`,
+			},
+		},
+		{
+			name:   "the highest over a window of the per-broker sum, or highest throttle time",
+			names:  JMXExporterExampleNames(),
+			window: 90 * time.Minute,
+			want: []string{
+				`max_over_time(max by (user, instance) (kafka_server_quota_throttle_time{user=~"a%7Cb|search%40team-b|team-a\\.orders", resource="Fetch"})[1h30m:])`,
+				`max_over_time(max by (user, instance) (kafka_server_quota_throttle_time{user=~"a%7Cb|search%40team-b|team-a\\.orders", resource="Produce"})[1h30m:])`,
+				`max_over_time(max by (user, instance) (kafka_server_quota_throttle_time{user=~"a%7Cb|search%40team-b|team-a\\.orders", resource="Request"})[1h30m:])`,
+				`max_over_time(sum by (user, instance) (kafka_server_quota_byte_rate{user=~"a%7Cb|search%40team-b|team-a\\.orders", resource="Fetch"})[1h30m:])`,
+				`max_over_time(sum by (user, instance) (kafka_server_quota_byte_rate{user=~"a%7Cb|search%40team-b|team-a\\.orders", resource="Produce"})[1h30m:])`,
+				`max_over_time(sum by (user, instance) (kafka_server_quota_request_time{user=~"a%7Cb|search%40team-b|team-a\\.orders", resource="Request"})[1h30m:])`,
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var fake fakeAPI
+			srv := fake.serve(t, http.StatusOK, "application/json", emptyVector)
+			src, err := NewPrometheusAPI(srv.URL, tc.names)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := src.ObserveUsers(context.Background(), users, tc.window)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Observations) != 0 {
+				t.Errorf("an empty result gave observations %v", got.Observations)
+			}
+			slices.Sort(fake.queries)
+			if !slices.Equal(fake.queries, tc.want) {
+				t.Errorf("queries\n got  %q\n want %q", fake.queries, tc.want)
+			}
+		})
+	}
+}
+
+// The series of each user go to that user, by its encoded name; series of
+// other users are left out.
+func TestPrometheusAPI_ObserveUsers_values(t *testing.T) {
+	const body = `{"status":"success","data":{"resultType":"vector","result":[
+{"metric":{"instance":"b1:7071","user":"search%40team-b"},"value":[1700000000,"100"]},
+{"metric":{"instance":"b2:7071","user":"team-a.orders"},"value":[1700000000,"7"]},
+{"metric":{"instance":"b2:7071","user":"someone-else"},"value":[1700000000,"9"]}
+]}}`
+	var fake fakeAPI
+	srv := fake.serve(t, http.StatusOK, "application/json", body)
+	src, err := NewPrometheusAPI(srv.URL, Names{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := src.ObserveUsers(context.Background(), []string{nearUser, throttledUser, idleUser}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertObservations(t, got.Observations[nearUser], []tenancy.Observation{(&figures{f(100), f(100), f(100), f(100), f(100), f(100)}).on("b1:7071")})
+	assertObservations(t, got.Observations[throttledUser], []tenancy.Observation{(&figures{f(7), f(7), f(7), f(7), f(7), f(7)}).on("b2:7071")})
+	if _, ok := got.Observations[idleUser]; ok || len(got.Observations) != 2 {
+		t.Errorf("observations of %d users, want 2 and none for %s: %v", len(got.Observations), idleUser, got.Observations)
+	}
+}

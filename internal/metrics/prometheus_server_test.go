@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -70,6 +72,27 @@ func TestPrometheusAPI_Observe_realServer(t *testing.T) {
 		}
 	})
 
+	t.Run("every user at once", func(t *testing.T) {
+		checkFixtureUsers(t, src, broker1, broker2, 0)
+	})
+	t.Run("every user at once, highest over a window", func(t *testing.T) {
+		// The window's steps are whole seconds: wait for one after the
+		// first scrape of both brokers. The fixture does not change, so
+		// its highest is its value.
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			got, err := src.ObserveUsers(context.Background(), []string{throttledUser}, time.Minute)
+			if err == nil && len(got.Observations[throttledUser]) == 2 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the window did not cover both brokers within 30s: %v", err)
+			}
+			time.Sleep(250 * time.Millisecond)
+		}
+		checkFixtureUsers(t, src, broker1, broker2, time.Minute)
+	})
+
 	t.Run("wrong password", func(t *testing.T) {
 		wrong, err := NewPrometheusAPI(base, DefaultNames(), WithBasicAuth(promUser, "not-"+promPassword))
 		if err != nil {
@@ -114,9 +137,12 @@ func startPrometheus(t *testing.T, bin string, targets []string) string {
 	for i, target := range targets {
 		quoted[i] = fmt.Sprintf("%q", target)
 	}
+	// A one-second evaluation interval is also the default resolution of
+	// the subqueries ObserveUsers sends for a window.
 	config := fmt.Sprintf(`global:
   scrape_interval: 1s
   scrape_timeout: 1s
+  evaluation_interval: 1s
 scrape_configs:
   - job_name: kafka
     static_configs:
@@ -283,4 +309,59 @@ func hostOf(t *testing.T, raw string) string {
 		t.Fatal(err)
 	}
 	return u.Host
+}
+
+// TestPrometheusAPI_ObserveUsers_window changes a tenant's rate while a
+// real Prometheus scrapes it: the present value follows, and the highest
+// over a window still shows the earlier peak.
+func TestPrometheusAPI_ObserveUsers_window(t *testing.T) {
+	bin := prometheusBinary(t)
+	var (
+		mu   sync.Mutex
+		rate = 5e6
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "# TYPE kafka_server_produce_byte_rate gauge\n"+
+			"kafka_server_produce_byte_rate{client_id=\"a\",user=\"team-w\"} %g\n"+
+			"kafka_server_produce_byte_rate{client_id=\"b\",user=\"team-w\"} %g\n", rate/2, rate/2)
+	}))
+	t.Cleanup(srv.Close)
+	base := startPrometheus(t, bin, []string{hostOf(t, srv.URL)})
+	src, err := NewPrometheusAPI(base, DefaultNames(), WithBasicAuth(promUser, promPassword), WithTimeout(30*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	produce := func(window time.Duration) float64 {
+		got, err := src.ObserveUsers(context.Background(), []string{"team-w"}, window)
+		if err != nil {
+			t.Fatal(err)
+		}
+		obs := got.Observations["team-w"]
+		if len(obs) != 1 || obs[0].ProduceBytesPerSecond == nil {
+			return -1
+		}
+		return *obs[0].ProduceBytesPerSecond
+	}
+	waitFor := func(what string, window time.Duration, want float64) {
+		t.Helper()
+		deadline := time.Now().Add(90 * time.Second)
+		for produce(window) != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: Prometheus did not report %v within 90s (last %v)", what, want, produce(window))
+			}
+			time.Sleep(250 * time.Millisecond)
+		}
+	}
+	waitFor("the peak, summed over both client ids", 0, 5e6)
+	// Let a few evaluation steps of the window see the peak.
+	time.Sleep(3 * time.Second)
+	mu.Lock()
+	rate = 1e6
+	mu.Unlock()
+	waitFor("the present value after the drop", 0, 1e6)
+	if got := produce(time.Minute); got != 5e6 {
+		t.Errorf("the highest over the last minute is %v, want the earlier peak 5e6", got)
+	}
 }

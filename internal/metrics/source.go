@@ -25,6 +25,24 @@ type Source interface {
 	// of the user counts, including the series Kafka keeps for the user as
 	// a whole; otherwise only series with exactly those client ids do.
 	Observe(ctx context.Context, user string, clientIDs []string) (Result, error)
+	// ObserveUsers returns, for each of users, what Observe returns for it
+	// with no client ids, reading the source once for all of them: the text
+	// endpoints are fetched once, and Prometheus answers one query per
+	// metric. With window above zero, each value is the highest the broker
+	// reported over the window up to now, the rates of a user's client ids
+	// summed first (PrometheusAPI only: TextEndpoints serve present values
+	// and refuse a window).
+	ObserveUsers(ctx context.Context, users []string, window time.Duration) (UsersResult, error)
+}
+
+// UsersResult is what a Source observed for several users at once.
+type UsersResult struct {
+	// Observations holds, per user as given, one entry per broker as in
+	// Result.Observations. A user no broker reports, which for Kafka's
+	// per-user sensors means no recent traffic, is absent.
+	Observations map[string][]tenancy.Observation
+	// Warnings are as in Result.Warnings.
+	Warnings []string
 }
 
 var (
@@ -166,6 +184,35 @@ func newSelection(user string, clientIDs []string) (selection, error) {
 	}
 	slices.Sort(ids)
 	return selection{user: kafkaSanitize(user), clientIDs: slices.Compact(ids)}, nil
+}
+
+// userTags returns the users by the tag Kafka writes in metric names,
+// refusing an empty user. Kafka's encoding is one to one, so no two users
+// share a tag.
+func userTags(users []string) (map[string]string, error) {
+	tags := make(map[string]string, len(users))
+	for _, u := range users {
+		sel, err := newSelection(u, nil)
+		if err != nil {
+			return nil, err
+		}
+		tags[sel.user] = u
+	}
+	return tags, nil
+}
+
+// usersResult turns per-user collectors into a UsersResult.
+func usersResult(collectors map[string]*collector, warnings []string) UsersResult {
+	out := UsersResult{Observations: map[string][]tenancy.Observation{}, Warnings: warnings}
+	for user, c := range collectors {
+		r := c.result()
+		out.Warnings = append(out.Warnings, r.Warnings...)
+		if len(r.Observations) > 0 {
+			out.Observations[user] = r.Observations
+		}
+	}
+	slices.Sort(out.Warnings)
+	return out
 }
 
 // wantsClient reports whether a series with client id id belongs to the

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -90,16 +91,8 @@ func (t *TextEndpoints) Observe(ctx context.Context, user string, clientIDs []st
 	if err != nil {
 		return Result{}, err
 	}
-	families := make([]map[string]*dto.MetricFamily, len(t.endpoints))
-	g, gctx := errgroup.WithContext(ctx)
-	for i, e := range t.endpoints {
-		g.Go(func() error {
-			fams, err := t.fetch(gctx, e)
-			families[i] = fams
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
+	families, err := t.fetchAll(ctx)
+	if err != nil {
 		return Result{}, err
 	}
 	c := newCollector()
@@ -109,6 +102,50 @@ func (t *TextEndpoints) Observe(ctx context.Context, user string, clientIDs []st
 		}
 	}
 	return c.result(), nil
+}
+
+// ObserveUsers implements Source, fetching every endpoint once for all
+// users. The endpoints serve the present values only, Kafka's own rates
+// over its quota window (quota.window.num × quota.window.size.seconds, 11
+// seconds by default), so a window above zero is refused: it needs a
+// Prometheus server that kept the history.
+func (t *TextEndpoints) ObserveUsers(ctx context.Context, users []string, window time.Duration) (UsersResult, error) {
+	if window != 0 {
+		return UsersResult{}, fmt.Errorf("the metrics endpoints serve only present values, so they cannot report the highest over a window of %s; read a Prometheus server for that", window)
+	}
+	tags, err := userTags(users)
+	if err != nil {
+		return UsersResult{}, err
+	}
+	families, err := t.fetchAll(ctx)
+	if err != nil {
+		return UsersResult{}, err
+	}
+	collectors := map[string]*collector{}
+	for tag, user := range tags {
+		c := newCollector()
+		for i, e := range t.endpoints {
+			if err := t.collect(c, e, families[i], selection{user: tag}); err != nil {
+				return UsersResult{}, err
+			}
+		}
+		collectors[user] = c
+	}
+	return usersResult(collectors, nil), nil
+}
+
+// fetchAll fetches every endpoint at once.
+func (t *TextEndpoints) fetchAll(ctx context.Context) ([]map[string]*dto.MetricFamily, error) {
+	families := make([]map[string]*dto.MetricFamily, len(t.endpoints))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, e := range t.endpoints {
+		g.Go(func() error {
+			fams, err := t.fetch(gctx, e)
+			families[i] = fams
+			return err
+		})
+	}
+	return families, g.Wait()
 }
 
 // fetch reads and decodes one endpoint's exposition, keeping only the

@@ -23,6 +23,13 @@ func TestTextEndpoints_Observe(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFixture(t, src, b1.URL, b2.URL)
+	t.Run("every user at once", func(t *testing.T) {
+		checkFixtureUsers(t, src, b1.URL, b2.URL, 0)
+	})
+	t.Run("a window is refused", func(t *testing.T) {
+		_, err := src.ObserveUsers(context.Background(), []string{throttledUser}, time.Minute)
+		wantAll(t, err, []string{"the metrics endpoints serve only present values", "read a Prometheus server for that"})
+	})
 }
 
 func TestTextEndpoints_Observe_status(t *testing.T) {

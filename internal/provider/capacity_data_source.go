@@ -83,8 +83,11 @@ func (d *capacityDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				},
 			},
 			"unbounded": schema.ListAttribute{
-				MarkdownDescription: "Why some totals have no bound: principals no quota covers, and `<default>` client-id quotas that multiply across client ids. Each says how to bound it.",
-				ElementType:         types.StringType, Computed: true,
+				MarkdownDescription: "Why some totals have no bound, one entry per quota key and reason, as `<key>: <reason>`: principals no quota covers for that key " +
+					"(every principal that can log in, when the cluster has no quotas at all), and `<default>` client-id quotas that multiply across client ids. Each " +
+					"says how to bound it. Every key counts, whether or not a capacity is declared for it, since an unbounded principal may use a whole broker " +
+					"either way. An empty list when every total is bounded, never null.",
+				ElementType: types.StringType, Computed: true,
 			},
 			"usable": perKey("Usable capacity per key after headroom."),
 			"virtual_clusters": schema.MapAttribute{
@@ -124,17 +127,20 @@ func (d *capacityDataSource) Read(ctx context.Context, _ datasource.ReadRequest,
 	m := capacityDataModel{ID: types.StringValue("capacity"), Declared: types.BoolValue(d.data.capacityDeclared), BrokerCount: types.Int64Value(int64(in.capacity.BrokerCount))}
 	usable, allowed, allocated, free := map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
 	notChecked := map[string]attr.Value{}
-	var unbounded []string
+	// A principal no quota covers may use a whole broker whether or not a
+	// capacity is declared to measure that against, so every key lists its
+	// unbounded reasons; none at all is an empty list, not null.
+	unbounded := []string{}
 	for key, k := range report.Keys {
 		allocated[string(key)] = k.Allocated
+		for _, u := range k.Unbounded {
+			unbounded = append(unbounded, string(key)+": "+u.Reason)
+		}
 		if !k.Checked {
 			notChecked[string(key)] = types.StringValue(k.NotChecked)
 			continue
 		}
 		usable[string(key)], allowed[string(key)], free[string(key)] = k.Usable, k.Allowed, k.Free
-		for _, u := range k.Unbounded {
-			unbounded = append(unbounded, string(key)+": "+u.Reason)
-		}
 	}
 	sort.Strings(unbounded)
 	m.Usable, m.Allowed, m.Allocated, m.Free = roundedMapValue(usable), roundedMapValue(allowed), roundedMapValue(allocated), roundedMapValue(free)

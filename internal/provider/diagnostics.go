@@ -568,6 +568,14 @@ func quotaTenantNotUser(diags *diag.Diagnostics, t tenancy.Tenant) {
 		fmt.Sprintf("Kafka client quotas name users, and tenant %q has principal %q. Use client_id or ip entities for it instead.", t.Name, t.Principal))
 }
 
+// quotaUserNotTenants reports a quota configured with both tenant and a
+// user other than the tenant's.
+func quotaUserNotTenants(diags *diag.Diagnostics, tenant, user, tenantUser string) {
+	diags.AddAttributeError(path.Root("user"), "Quota User Does Not Match Tenant",
+		fmt.Sprintf("The quota names tenant %q, whose user is %q, and user %q. With tenant set, user is computed from the tenant's principal: "+
+			"remove user, or set it to %q. Nothing was changed.", tenant, tenantUser, user, tenantUser))
+}
+
 // quotaRejectedByBrokers reports a quota the brokers refused in a
 // validate-only alter.
 func quotaRejectedByBrokers(diags *diag.Diagnostics, entity string, err error) {
@@ -677,6 +685,129 @@ func tenantHeldBinding(diags *diag.Diagnostics, b kafka.ACL, tenant string) {
 			"bind something the tenant does not hold.", b.String(), tenant))
 }
 
+// invalidShareTenant reports a fair-share tenant's weight, floor or
+// ceiling that cannot be used.
+func invalidShareTenant(diags *diag.Diagnostics, name string, err error) {
+	diags.AddAttributeError(tenantPath(name), "Invalid Fair-Share Tenant",
+		fmt.Sprintf("The fair share cannot use the settings of tenant %q. Fix the values named below.\n\nError: %s", name, err))
+}
+
+// invalidFairShare reports a fair-share request the computation refused.
+func invalidFairShare(diags *diag.Diagnostics, err error) {
+	diags.AddError("Invalid Fair Share",
+		fmt.Sprintf("kafkatenant could not compute the fair share; fix the values named below.\n\nError: %s", err))
+}
+
+// shareFloorsExceed reports floors that together exceed what a key has
+// available in the scope, with the arithmetic.
+func shareFloorsExceed(diags *diag.Diagnostics, scope string, e *tenancy.FloorsExceedError, l shareLimit) {
+	var held string
+	if l.held > 0 {
+		var largest []string
+		for _, h := range l.holders[:min(len(l.holders), 3)] {
+			largest = append(largest, fmt.Sprintf("%s %s", h.Entity, tenancy.FormatDimension(string(e.Key), h.Total)))
+		}
+		held = fmt.Sprintf(", of which quotas outside the share hold %s (largest: %s)", tenancy.FormatDimension(string(e.Key), l.held), strings.Join(largest, ", "))
+	}
+	diags.AddAttributeError(path.Root("tenants"), "Fair-Share Floors Exceed the Scope",
+		fmt.Sprintf("The tenants' guaranteed minimums cannot all be given in %s: %s. The scope's %s limit is %s (%s)%s. Lower the floors, "+
+			"share among fewer tenants, or make room: raise the envelope or declared capacity, or lower the quotas outside the share. Nothing was changed.",
+			scope, e.Error(), e.Key, tenancy.FormatDimension(string(e.Key), l.limit), l.explanation, held))
+}
+
+// shareDemandWithoutMetrics reports demand asked for without a metrics
+// source to read it from.
+func shareDemandWithoutMetrics(diags *diag.Diagnostics) {
+	diags.AddAttributeError(path.Root("demand"), "Demand Needs a Metrics Source",
+		"The fair share is asked to follow observed demand, but the provider has no metrics source. Configure the provider's metrics attribute "+
+			"(prometheus_url or endpoints, or "+envMetrics("prometheus_url")+"), or remove demand to share by weight alone.")
+}
+
+// shareWindowWithoutPrometheus reports a demand window the metrics source
+// cannot serve.
+func shareWindowWithoutPrometheus(diags *diag.Diagnostics, window, kind string) {
+	diags.AddAttributeError(path.Root("demand").AtName("window"), "Demand Window Needs Prometheus",
+		fmt.Sprintf("demand.window = %q asks for the highest traffic over a window, but the provider's metrics source is %s, which serves only present "+
+			"values (Kafka's own rates over its quota window, 11 seconds by default). Remove window to use present values, or point the provider's "+
+			"metrics at a Prometheus server with prometheus_url.", window, kind))
+}
+
+// shareVirtualClusterNotFound reports a fair share of an unknown virtual
+// cluster.
+func shareVirtualClusterNotFound(diags *diag.Diagnostics, vc string) {
+	diags.AddAttributeError(path.Root("virtual_cluster"), "Virtual Cluster Not Found",
+		fmt.Sprintf("No virtual cluster named %q is in the registry. Check the name; when the virtual cluster is created in the same configuration, "+
+			"reference its resource's name (kafkatenant_virtual_cluster.<label>.name) so that Terraform reads the fair share after creating it.", vc))
+}
+
+// shareKeysNotBounded reports keys the scope gives no limit to share.
+func shareKeysNotBounded(diags *diag.Diagnostics, vc string, keys []tenancy.QuotaKey, c tenancy.Capacity) {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = string(k)
+	}
+	var detail string
+	switch {
+	case vc != "" && len(keys) == 0:
+		detail = fmt.Sprintf("The envelope of virtual cluster %s declares none of %s, so there is nothing to share. Give it a capacity envelope.", vc, joinQuotaKeys(tenancy.FairShareKeys))
+	case vc != "":
+		detail = fmt.Sprintf("The envelope of virtual cluster %s does not declare %s, so there is no limit to share. Declare it in the virtual cluster's capacity, or leave it out of keys.", vc, strings.Join(names, ", "))
+	case len(keys) == 0:
+		detail = "The provider's capacity declares none of " + joinQuotaKeys(tenancy.FairShareKeys) + ", so the whole cluster has no limit to share. Declare the brokers' capacity in the provider, or share a virtual cluster's envelope."
+	default:
+		var reasons []string
+		for _, k := range keys {
+			reasons = append(reasons, c.NotChecked(k))
+		}
+		detail = fmt.Sprintf("The whole cluster has no declared limit for %s: %s. Declare it in the provider's capacity, or leave it out of keys.", strings.Join(names, ", "), strings.Join(reasons, "; "))
+	}
+	diags.AddAttributeError(path.Root("keys"), "Fair-Share Key Not Bounded by the Scope", detail)
+}
+
+func joinQuotaKeys(keys []tenancy.QuotaKey) string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}
+
+// shareTenantNotFound reports a fair-share tenant missing from the
+// registry.
+func shareTenantNotFound(diags *diag.Diagnostics, name string) {
+	diags.AddAttributeError(tenantPath(name), "Tenant Not Found",
+		fmt.Sprintf("No tenant named %q is in the registry, so the fair share cannot find its user, quota or traffic. Check the name; when the tenant is "+
+			"created in the same configuration, key tenants by its resource's name (kafkatenant_tenant.<label>.name, or a module output) so that "+
+			"Terraform reads the fair share after creating it.", name))
+}
+
+// shareTenantNotUser reports a fair-share tenant whose principal is not a
+// user, which quotas cannot name.
+func shareTenantNotUser(diags *diag.Diagnostics, t tenancy.Tenant) {
+	diags.AddAttributeError(tenantPath(t.Name), "Tenant Has No User",
+		fmt.Sprintf("Tenant %q has the principal %q, not a User: principal, so no user quota can be written for it. Leave it out of the fair share.", t.Name, t.Principal))
+}
+
+// shareTenantOutside reports a tenant of another virtual cluster in a
+// virtual cluster's fair share.
+func shareTenantOutside(diags *diag.Diagnostics, t tenancy.Tenant, vc string) {
+	where := "in no virtual cluster"
+	if t.VirtualCluster != "" {
+		where = "in virtual cluster " + t.VirtualCluster
+	}
+	diags.AddAttributeError(tenantPath(t.Name), "Tenant Outside the Virtual Cluster",
+		fmt.Sprintf("Tenant %q is %s, so it has no share of virtual cluster %s's envelope. Leave it out, or share the scope it belongs to.", t.Name, where, vc))
+}
+
+// shareTenantInEnvelope reports a tenant in a cluster-wide fair share whose
+// virtual cluster's envelope also bounds a shared key: quotas from the
+// cluster's share could break the envelope.
+func shareTenantInEnvelope(diags *diag.Diagnostics, t tenancy.Tenant, key tenancy.QuotaKey) {
+	diags.AddAttributeError(tenantPath(t.Name), "Tenant Bound by a Virtual Cluster Envelope",
+		fmt.Sprintf("Tenant %q is in virtual cluster %s, whose envelope bounds %s: a share of the whole cluster could exceed that envelope, and its "+
+			"quota would be refused. Share the virtual cluster's envelope instead (virtual_cluster = %q), or leave %s out of keys.", t.Name, t.VirtualCluster, key, t.VirtualCluster, key))
+}
+
 // clusterScopeCheckedOnFewest explains why a new cluster-scope quota was
 // checked at per-broker values higher than an even spread gives.
 func clusterScopeCheckedOnFewest(diags *diag.Diagnostics, entity string, leaders int) {
@@ -708,4 +839,60 @@ func listFilterUnknown(diags *diag.Diagnostics, attribute, kind, name, registryT
 	diags.AddAttributeError(path.Root(attribute), "Unknown "+titleWords(attribute)+" in List Filter",
 		fmt.Sprintf("The list block's %s = %q names no %s registered in %q. Check the name (it is the %s's name attribute, not its prefix), "+
 			"or remove the filter to list everything. Nothing was listed.", attribute, name, kind, registryTopic, kind))
+}
+
+// objectNotRegistered reports a data source naming a virtual cluster or
+// tenant (kind as the registry keys it) that the registry does not hold,
+// listing those it does hold, up to a screenful.
+func objectNotRegistered(diags *diag.Diagnostics, at path.Path, kind, name, registryTopic string, known []string) {
+	object := strings.ReplaceAll(kind, "_", " ")
+	by := "its name attribute"
+	if kind == tenancy.KindTenant {
+		by = "its name attribute, not its principal"
+	}
+	have := fmt.Sprintf(" The registry holds no %s at all: check that this provider configuration reads the same cluster and registry_topic as the workspace that manages it.", object)
+	if len(known) > 0 {
+		const shown = 20
+		list := strings.Join(known[:min(len(known), shown)], ", ")
+		if len(known) > shown {
+			list += fmt.Sprintf(" and %d more", len(known)-shown)
+		}
+		have = fmt.Sprintf(" Registered %ss: %s.", object, list)
+	}
+	diags.AddAttributeError(at, titleWords(kind)+" Not Found",
+		fmt.Sprintf("No %s named %q is in the registry topic %q. A %s is looked up by %s; check the spelling. If the workspace that manages it has "+
+			"not applied it yet, apply that workspace first; if it was destroyed, remove this lookup.%s", object, name, registryTopic, object, by, have))
+}
+
+// registryRecordUnreadable reports a data source naming an object whose
+// registry record cannot be read.
+func registryRecordUnreadable(diags *diag.Diagnostics, at path.Path, kind, name, registryTopic string, s kafka.SkippedRecord) {
+	object := strings.ReplaceAll(kind, "_", " ")
+	diags.AddAttributeError(at, "Unreadable Registry Record",
+		fmt.Sprintf("The %s %q cannot be read: its record %q at offset %d of the registry topic %q is not one this provider understands (%s). If a newer "+
+			"provider wrote it, upgrade this workspace's provider; otherwise the next apply of the workspace that manages the %s writes it again "+
+			"(see the registry recovery guide).", object, name, s.Key, s.Offset, registryTopic, s.Reason, object))
+}
+
+// topicNotFound reports a data source naming a topic the cluster does
+// not hold.
+func topicNotFound(diags *diag.Diagnostics, name string) {
+	diags.AddAttributeError(path.Root("name"), "Topic Not Found",
+		fmt.Sprintf("No topic named %q exists on the cluster. Check the full name: a tenant's topics start with its topic_prefix, and "+
+			"provider::kafkatenant::topic_name(prefix, local) builds one. If the workspace that creates it has not applied it yet, apply that workspace first. "+
+			"The kafkatenant_topics data source lists the topics that exist under a prefix, tenant or virtual cluster.", name))
+}
+
+// importNotRegistered reports an import of a virtual cluster or tenant the
+// registry does not hold, which leaves nothing to adopt.
+func importNotRegistered(diags *diag.Diagnostics, object, name, registryTopic string) {
+	declare := "name and prefix"
+	if object == "tenant" {
+		declare = "name, principal and prefixes (or a virtual cluster whose prefix gives them)"
+	}
+	diags.AddError(titleWords(strings.ReplaceAll(object, " ", "_"))+" Not Registered",
+		fmt.Sprintf("The registry topic %q holds no %s named %q, so there is nothing to import: import adopts the %ss a kafkatenant workspace "+
+			"registered. To bring one that kafkatenant has never managed under Terraform, declare it instead of importing it, with the %s its "+
+			"Kafka objects already use; its first apply registers it and leaves those objects in place. See the guide to adopting a running cluster.",
+			registryTopic, object, name, object, declare))
 }

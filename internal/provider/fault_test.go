@@ -276,7 +276,7 @@ func checkLoginTo(cfg kafka.Config, user, password string, want bool) error {
 // exactly the planned settings, adopts it, and the apply succeeds with
 // nothing created twice.
 func TestAccTopic_createAnswerLost(t *testing.T) {
-	fake := acctest.Embedded(t).Fake
+	fake := acctest.Embedded(t, "make the controller lose its answer to CreateTopics").Fake
 	name := acctest.Name("lost")
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },

@@ -3,6 +3,10 @@ package provider_test
 import (
 	"regexp"
 	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
 // expectError compiles an ExpectError pattern in which every space matches
@@ -33,4 +37,15 @@ func ourWarnings(out string) []string {
 		}
 	}
 	return found
+}
+
+// checkNow runs state-free checks of the cluster, as tests driving the
+// CLI themselves do after a command, reporting each failure.
+func checkNow(t *testing.T, checks ...resource.TestCheckFunc) {
+	t.Helper()
+	for _, check := range checks {
+		if err := check(&terraform.State{}); err != nil {
+			t.Error(err)
+		}
+	}
 }

@@ -120,7 +120,7 @@ resource "kafkatenant_quota" "test" {
 }
 `, acctest.Name("threads"), percentage)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{

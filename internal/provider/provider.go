@@ -222,7 +222,12 @@ func (p *kafkatenantProvider) Resources(context.Context) []func() resource.Resou
 func (p *kafkatenantProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewCapacityDataSource,
+		NewFairShareDataSource,
+		NewTenantDataSource,
 		NewThrottleStatusDataSource,
+		NewTopicDataSource,
+		NewTopicsDataSource,
+		NewVirtualClusterDataSource,
 	}
 }
 

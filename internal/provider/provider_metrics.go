@@ -99,8 +99,10 @@ func metricsSchema() schema.SingleNestedAttribute {
 				Attributes:          names,
 			},
 			"near_limit_fraction": schema.Float64Attribute{
-				MarkdownDescription: fmt.Sprintf("The share of a quota above which an observed rate counts as `near_limit`. Defaults to %v.", tenancy.DefaultNearFraction),
-				Optional:            true, Validators: []validator.Float64{float64validator.Between(0.01, 1)},
+				MarkdownDescription: fmt.Sprintf("The share of a quota from which an observed rate counts as `near_limit` in `kafkatenant_throttle_status`: a rate at "+
+					"exactly this share of its quota is `near_limit`, and so is one at the quota itself; a rate above the quota is `over_quota` (or `throttled` once "+
+					"a broker reports throttle time). From 0.01 to 1. Defaults to %v.", tenancy.DefaultNearFraction),
+				Optional: true, Validators: []validator.Float64{float64validator.Between(0.01, 1)},
 			},
 			"password": schema.StringAttribute{MarkdownDescription: "Basic-auth password for the metrics HTTP requests. Sensitive.", Optional: true, Sensitive: true},
 			"preset": schema.StringAttribute{

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -97,18 +98,21 @@ func checkProviderError(t *testing.T, parallel bool, config string, secrets []st
 }
 
 func TestAccProvider_wrongPassword(t *testing.T) {
-	cluster := acctest.Embedded(t)
+	conn := acctest.ConnectionConfig()
+	if conn.SASL == nil || !slices.Contains([]string{kafka.MechanismPlain, kafka.MechanismScramSHA256, kafka.MechanismScramSHA512}, conn.SASL.Mechanism) {
+		t.Skip("the cluster under test takes no password login (KAFKATENANT_SASL_MECHANISM is not PLAIN or SCRAM)")
+	}
 	password := "wrong-" + sdkacctest.RandString(12)
-	config := providerBlock(cluster.BootstrapServers(), fmt.Sprintf(`
+	config := providerBlock(conn.BootstrapServers, fmt.Sprintf(`
   sasl = {
     mechanism = %q
     username  = %q
     password  = %q
   }
-`, embedded.DefaultMechanism, cluster.AdminUser(), password)) + oneTopic(acctest.Name("auth"))
-	testProviderError(t, config, []string{password, cluster.AdminPassword()},
+`, conn.SASL.Mechanism, conn.SASL.Username, password)) + oneTopic(acctest.Name("auth"))
+	testProviderError(t, config, []string{password, conn.SASL.Password},
 		`Error: Kafka Authentication Failed`,
-		regexp.QuoteMeta(fmt.Sprintf(`rejected SASL %s authentication as %q`, embedded.DefaultMechanism, cluster.AdminUser())),
+		regexp.QuoteMeta(fmt.Sprintf(`rejected SASL %s authentication as %q`, conn.SASL.Mechanism, conn.SASL.Username)),
 		`Check sasl\.username and sasl\.password`,
 	)
 }
@@ -122,13 +126,20 @@ func TestAccProvider_unreachable(t *testing.T) {
 }
 
 func TestAccProvider_tlsToPlaintext(t *testing.T) {
-	cluster := acctest.Embedded(t)
-	config := providerBlock(cluster.BootstrapServers(), `
+	conn := acctest.ConnectionConfig()
+	if conn.TLS != nil {
+		t.Skip("the cluster under test is reached over TLS, so it has no plaintext listener to try")
+	}
+	config := providerBlock(conn.BootstrapServers, `
   tls = {
     insecure_skip_verify = true
   }
 `) + oneTopic(acctest.Name("tls"))
-	testProviderError(t, config, []string{cluster.AdminPassword()},
+	var secrets []string
+	if conn.SASL != nil {
+		secrets = append(secrets, conn.SASL.Password)
+	}
+	testProviderError(t, config, secrets,
 		`Error: TLS Enabled Against a Plaintext Listener`,
 		`set tls\.enabled = false`,
 	)
@@ -158,7 +169,6 @@ func TestAccProvider_invalidMechanism(t *testing.T) {
 // time. The plan must succeed without a connection, and the apply must
 // connect once the address is known.
 func TestAccProvider_unknownBootstrapServers(t *testing.T) {
-	cluster := acctest.Embedded(t)
 	name := acctest.Name("lazy")
 	config := fmt.Sprintf(`
 resource "terraform_data" "brokers" {
@@ -169,7 +179,7 @@ provider "kafkatenant" {
   bootstrap_servers = [terraform_data.brokers.output]
   timeout           = "10s"
 }
-`, cluster.BootstrapServers()[0]) + oneTopic(name)
+`, acctest.ConnectionConfig().BootstrapServers[0]) + oneTopic(name)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,

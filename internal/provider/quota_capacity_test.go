@@ -12,11 +12,10 @@ import (
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
 )
 
-// capacityProvider declares brokers that can take 80 MB/s of producer
-// traffic each: 0.8 × min(300 MB/s disk, 1.25 GB/s network) / RF 3.
-// The broker count is discovered.
-const capacityProvider = `
-provider "kafkatenant" {
+// capacityAttributes declare brokers that can take 80 MB/s of producer
+// traffic each: 0.8 × min(300 MB/s disk, 1.25 GB/s network) / RF 3. The
+// broker count is discovered.
+const capacityAttributes = `
   capacity = {
     disk_write_bytes_per_second  = 300000000
     network_in_bytes_per_second  = 1250000000
@@ -24,8 +23,25 @@ provider "kafkatenant" {
     replication_factor           = 3
     headroom                     = 0.2
   }
-}
 `
+
+// capacityProvider is a provider on the cluster under test that declares
+// capacityAttributes.
+const capacityProvider = `
+provider "kafkatenant" {` + capacityAttributes + `}
+`
+
+// ownCapacityCluster starts a cluster for the test alone and returns a
+// provider block declaring capacityAttributes on it, with an admin client.
+// Tests whose assertions are arithmetic over every quota (or every
+// envelope) on a cluster use it, so that what other tests and earlier runs
+// hold on a shared cluster cannot change their figures.
+func ownCapacityCluster(t *testing.T) (string, func() *kafka.Client) {
+	t.Helper()
+	c := acctest.OwnCluster(t)
+	admin := acctest.ClientOf(t, c)
+	return acctest.ProviderBlock(c, capacityAttributes), func() *kafka.Client { return admin }
+}
 
 func quotaFor(label, tenantRef string, producer int) string {
 	return fmt.Sprintf(`
@@ -35,10 +51,6 @@ resource "kafkatenant_quota" %q {
 }
 `, label, tenantRef, producer)
 }
-
-// Capacity tests run alone (resource.Test, not ParallelTest): they count
-// every quota on the shared embedded cluster, so quotas of tests running
-// beside them would change their arithmetic.
 
 func TestAccQuota_capacity(t *testing.T) {
 	a, b := acctest.Name("a"), acctest.Name("b")
@@ -51,20 +63,21 @@ resource "kafkatenant_tenant" "b" {
   name = %q
 }
 `, a, b)
-	resource.Test(t, resource.TestCase{
+	provider, admin := ownCapacityCluster(t)
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: capacityProvider + tenants + quotaFor("a", "kafkatenant_tenant.a.name", 50000000)},
+			{Config: provider + tenants + quotaFor("a", "kafkatenant_tenant.a.name", 50000000)},
 			{
-				Config: capacityProvider + tenants + quotaFor("a", "kafkatenant_tenant.a.name", 50000000) + quotaFor("b", "kafkatenant_tenant.b.name", 50000000),
+				Config: provider + tenants + quotaFor("a", "kafkatenant_tenant.a.name", 50000000) + quotaFor("b", "kafkatenant_tenant.b.name", 50000000),
 				ExpectError: expectError(`Quota Exceeds Declared Capacity.*producer_byte_rate.*this change 50 MB/s.*exceeds.*80 MB/s` +
 					`.*headroom 0.2.*user=` + a),
 			},
 			{
 				// Lowering a quota is never refused.
-				Config: capacityProvider + tenants + quotaFor("a", "kafkatenant_tenant.a.name", 40000000),
-				Check:  checkQuota(t, []kafka.QuotaComponent{{Type: "user", Name: a}}, map[string]float64{"producer_byte_rate": 40000000}),
+				Config: provider + tenants + quotaFor("a", "kafkatenant_tenant.a.name", 40000000),
+				Check:  checkQuotaOn(admin, []kafka.QuotaComponent{{Type: "user", Name: a}}, map[string]float64{"producer_byte_rate": 40000000}),
 			},
 		},
 	})
@@ -75,7 +88,8 @@ resource "kafkatenant_tenant" "b" {
 // planned second is refused, naming the first, and nothing is written.
 func TestAccQuota_fitAloneNotTogether(t *testing.T) {
 	c, d := acctest.Name("c"), acctest.Name("d")
-	config := capacityProvider + fmt.Sprintf(`
+	provider, admin := ownCapacityCluster(t)
+	config := provider + fmt.Sprintf(`
 resource "kafkatenant_tenant" "c" {
   name = %q
 }
@@ -84,7 +98,7 @@ resource "kafkatenant_tenant" "d" {
   name = %q
 }
 `, c, d) + quotaFor("c", "kafkatenant_tenant.c.name", 45000000) + quotaFor("d", "kafkatenant_tenant.d.name", 45000000)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
@@ -96,7 +110,7 @@ resource "kafkatenant_tenant" "d" {
 			{
 				PreConfig: func() {
 					for _, user := range []string{c, d} {
-						v, err := acctest.AdminClient(t).DescribeQuota(context.Background(), []kafka.QuotaComponent{{Type: "user", Name: user}})
+						v, err := admin().DescribeQuota(context.Background(), []kafka.QuotaComponent{{Type: "user", Name: user}})
 						if err != nil {
 							t.Fatal(err)
 						}
@@ -106,12 +120,12 @@ resource "kafkatenant_tenant" "d" {
 					}
 				},
 				// Either one alone fits.
-				Config: capacityProvider + fmt.Sprintf(`
+				Config: provider + fmt.Sprintf(`
 resource "kafkatenant_tenant" "c" {
   name = %q
 }
 `, c) + quotaFor("c", "kafkatenant_tenant.c.name", 45000000),
-				Check: checkQuota(t, []kafka.QuotaComponent{{Type: "user", Name: c}}, map[string]float64{"producer_byte_rate": 45000000}),
+				Check: checkQuotaOn(admin, []kafka.QuotaComponent{{Type: "user", Name: c}}, map[string]float64{"producer_byte_rate": 45000000}),
 			},
 		},
 	})
@@ -120,11 +134,13 @@ resource "kafkatenant_tenant" "c" {
 // TestAccCapacity_unboundedTenant plans and applies a tenant without a
 // quota under declared capacity. That is not wrong in itself (its quota may
 // come later), so the plan warns about nothing; the capacity data source
-// reports the tenant as unbounded until a quota covers it.
+// reports the tenant as unbounded until a quota covers it. It runs on the
+// shared cluster beside other tests: what they hold does not change that.
 func TestAccCapacity_unboundedTenant(t *testing.T) {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skipf("acceptance test: set %s=1", resource.EnvTfAcc)
 	}
+	t.Parallel()
 	tenant := acctest.Name("t")
 	config := requiredProviders + capacityProvider + plainTenant(tenant, "") + `
 data "kafkatenant_capacity" "c" {
@@ -148,9 +164,10 @@ output "unbounded" {
 
 // TestAccQuota_defaultClientIDUnbounded shows that a quota Kafka applies
 // once per client id cannot be counted, so with capacity declared it is
-// refused with the reason and the way to bound it.
+// refused with the reason and the way to bound it, whatever else the
+// cluster holds.
 func TestAccQuota_defaultClientIDUnbounded(t *testing.T) {
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{

@@ -63,6 +63,11 @@ func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map
 	if !ok {
 		return
 	}
+	if user := userOf(entity); !plan.Tenant.IsNull() && !plan.User.IsNull() && !plan.User.IsUnknown() && !plan.User.Equal(user) {
+		// Only a user given with a tenant not known at plan gets here.
+		quotaUserNotTenants(diags, plan.Tenant.ValueString(), plan.User.ValueString(), user.ValueString())
+		return
+	}
 	cluster := plan.Scope.ValueString() == scopeCluster
 	prefix := quotaTopicPrefix(plan, ns, entity)
 	var spread *clusterSpread
@@ -75,8 +80,10 @@ func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map
 		spread.written = previous
 	}
 	values := floatMap(ctx, plan.PerBroker)
+	// divided is set when the rates were divided here, over leaders.
+	leaders, divided := 0, false
 	if plan.PerBroker.IsUnknown() || plan.PerBroker.IsNull() {
-		leaders := 0
+		divided = cluster
 		if cluster {
 			if leaders, err = r.data.countLeaders(ctx, prefix, true); err != nil {
 				r.data.clusterError(diags, "find the brokers that lead the partitions of "+entity.String(), err)
@@ -98,13 +105,12 @@ func (r *quotaResource) write(ctx context.Context, plan quotaModel, previous map
 	plan.User = userOf(entity)
 	plan.PerBroker = floatMapValue(values)
 	diags.Append(state.Set(ctx, plan)...)
-	if cluster {
-		// Kept for the next plan, as Read keeps it. The snapshot follows
-		// this process's writes; if it cannot be read, the next plan counts
-		// the leaders itself, so there is nothing to report.
-		if leaders, err := r.data.countLeaders(ctx, prefix, false); err == nil {
-			setPrivate(ctx, private, privateLeaders, leaders, diags)
-		}
+	if divided {
+		// Kept for a plan without refresh: the brokers the state's values
+		// were divided over, not a count taken since, so that plan agrees
+		// with the state even when a topic of the same apply has divided
+		// the quota again on the cluster. A refresh counts them anew.
+		setPrivate(ctx, private, privateLeaders, leaders, diags)
 	}
 }
 
@@ -125,11 +131,26 @@ func (d *providerData) writeQuota(ctx context.Context, entity tenancy.Entity, va
 		d.clusterError(diags, "read the quotas and principals on the cluster", err)
 		return false
 	}
-	reserved := d.quotaWrites.reserve(entity, values, func(others []tenancy.Quota) bool {
-		return d.checkCapacity(in, overlay(in.quotas, others, entity), change, applying, nil, diags)
-	})
-	if !reserved {
-		return false
+	reserve := func(in capacityInputs, diags *diag.Diagnostics) bool {
+		return d.quotaWrites.reserve(entity, values, func(others []tenancy.Quota) bool {
+			return d.checkCapacity(in, overlay(in.quotas, others, entity), change, applying, nil, diags)
+		})
+	}
+	var refused diag.Diagnostics
+	if !reserve(in, &refused) {
+		// A quota this apply lowers may not have reserved its new value
+		// yet: a fair share moving capacity from one tenant to another
+		// raises one quota and lowers another, in either order. Wait for
+		// the apply's other calls, then check again against the cluster
+		// as it is then; only a refusal that stands is reported.
+		d.ledger.Settle(ctx, settleQuiet, settleLimit)
+		if in, err = d.capacityInputs(ctx, true); err != nil {
+			d.clusterError(diags, "read the quotas and principals on the cluster", err)
+			return false
+		}
+		if !reserve(in, diags) {
+			return false
+		}
 	}
 	components := quotaComponents(entity)
 	set, remove := quotaChanges(previous, values)
@@ -437,6 +458,10 @@ func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		if entity, ok = r.resolveEntity(plan, planning, ns, &resp.Diagnostics); !ok {
 			return
 		}
+		if given, tenantUser := config.User, userOf(entity); !config.Tenant.IsNull() && !given.IsNull() && !given.IsUnknown() && !given.Equal(tenantUser) {
+			quotaUserNotTenants(&resp.Diagnostics, config.Tenant.ValueString(), given.ValueString(), tenantUser.ValueString())
+			return
+		}
 		if cluster && creating {
 			// Written after its tenant's topics of this apply exist, over
 			// the brokers that lead them: checked here on the fewest that
@@ -463,6 +488,14 @@ func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		// The brokers that lead the tenant's partitions are counted when
 		// the quota is written: its topics may be created first.
 		plan.PerBroker = types.MapUnknown(types.Float64Type)
+	}
+	if plan.hasUnknownValue() {
+		// A value known only at apply (from a data source read then, such
+		// as a fair share of tenants the apply creates): what is written
+		// is unknown too, and the apply checks it against capacity.
+		plan.PerBroker = types.MapUnknown(types.Float64Type)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		return
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	r.planCapacity(ctx, entity, values, &resp.Diagnostics)
@@ -701,6 +734,12 @@ func (m quotaModel) values() map[tenancy.QuotaKey]float64 {
 		}
 	}
 	return out
+}
+
+// hasUnknownValue reports whether any quota value is not known yet.
+func (m quotaModel) hasUnknownValue() bool {
+	return m.ProducerByteRate.IsUnknown() || m.ConsumerByteRate.IsUnknown() || m.ConnectionCreationRate.IsUnknown() ||
+		m.RequestPercentage.IsUnknown() || m.ControllerMutationRate.IsUnknown()
 }
 
 // setValues sets every value attribute from live values; absent keys

@@ -20,31 +20,31 @@ import (
 
 // TestAccQuota_concurrentApplies races two workspaces, each in its own
 // Terraform process, that apply quotas which fit the declared capacity
-// alone but not together (45 + 45 MB/s against 80 MB/s). On the embedded
-// cluster the broker holds the first write until the second arrives, so
-// both get past their checks and the verification after writing must
-// catch it. Whatever the interleaving, the cluster must never be left
-// overcommitted: at most one quota survives, and every refused apply says
-// why. It runs alone, like the other capacity tests, several rounds in a
-// row.
+// alone but not together (45 + 45 MB/s against 80 MB/s). The broker holds
+// the first write until the second arrives, so both get past their checks
+// and the verification after writing must catch it. Whatever the
+// interleaving, the cluster must never be left overcommitted: at most one
+// quota survives, and every refused apply says why. It runs on a cluster of
+// its own, whose quotas are only its own, several rounds in a row.
 func TestAccQuota_concurrentApplies(t *testing.T) {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skipf("acceptance test: set %s=1", resource.EnvTfAcc)
 	}
+	t.Parallel()
+	cluster := acctest.OwnCluster(t)
+	admin := acctest.ClientOf(t, cluster)
 	const rounds = 5
 	outcomes := map[string]int{}
 	rolledBack := 0
 	for round := 0; round < rounds; round++ {
 		users := []string{acctest.Name("race-a"), acctest.Name("race-b")}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		if acctest.IsEmbedded() {
-			// Left alone, the second process usually sees the first quota
-			// before writing and is refused there. Holding the first write
-			// at the broker until the second arrives makes both pass their
-			// checks and write, so the verification after writing, and its
-			// rollback, are what keep the cluster within capacity.
-			holdFirstWriteForSecond(t, acctest.Embedded(t).Fake, users)
-		}
+		// Left alone, the second process usually sees the first quota
+		// before writing and is refused there. Holding the first write at
+		// the broker until the second arrives makes both pass their checks
+		// and write, so the verification after writing, and its rollback,
+		// are what keep the cluster within capacity.
+		holdFirstWriteForSecond(t, cluster.Fake, users)
 		var (
 			wg   sync.WaitGroup
 			outs = make([]string, 2)
@@ -64,6 +64,7 @@ resource "kafkatenant_quota" "q" {
   producer_byte_rate = 45000000
 }
 `, user))
+			wss[i].Setenv(cluster.Env())
 		}
 		for i := range wss {
 			wg.Add(1)
@@ -76,7 +77,7 @@ resource "kafkatenant_quota" "q" {
 
 		total, written := 0.0, 0
 		for _, user := range users {
-			v, err := acctest.AdminClient(t).DescribeQuota(ctx, []kafka.QuotaComponent{{Type: "user", Name: user}})
+			v, err := admin.DescribeQuota(ctx, []kafka.QuotaComponent{{Type: "user", Name: user}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -115,7 +116,7 @@ resource "kafkatenant_quota" "q" {
 		cancel()
 	}
 	t.Logf("outcomes over %d rounds: %v; %d applies rolled their own write back", rounds, outcomes, rolledBack)
-	if acctest.IsEmbedded() && rolledBack == 0 {
+	if rolledBack == 0 {
 		t.Error("no apply had to roll its write back, so the forced interleaving did not happen and the rollback path went untested")
 	}
 }

@@ -81,7 +81,9 @@ func (r *quotaResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		}
 	}
-	user := entityPart("The user the quota applies to, as a quota entity names it (without `User:`). Use `tenant` instead for a tenant.")
+	user := entityPart("The user the quota applies to, as a quota entity names it (without `User:`). Use `tenant` instead for a tenant: " +
+		"with `tenant`, `user` is computed from the tenant's principal, and may also be given (as `terraform plan -generate-config-out` writes it) " +
+		"only as that same user.")
 	user.Computed = true
 	user.PlanModifiers = []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
@@ -145,7 +147,6 @@ func (r *quotaResource) Configure(_ context.Context, req resource.ConfigureReque
 func (r *quotaResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.AtLeastOneOf(path.MatchRoot("tenant"), path.MatchRoot("user"), path.MatchRoot("client_id"), path.MatchRoot("ip")),
-		resourcevalidator.Conflicting(path.MatchRoot("tenant"), path.MatchRoot("user")),
 		resourcevalidator.Conflicting(path.MatchRoot("ip"), path.MatchRoot("tenant")),
 		resourcevalidator.Conflicting(path.MatchRoot("ip"), path.MatchRoot("user")),
 		resourcevalidator.Conflicting(path.MatchRoot("ip"), path.MatchRoot("client_id")),

@@ -3,12 +3,14 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strconv"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/acctest"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
@@ -125,7 +127,6 @@ func TestAccQuota_kafkaRules(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: quota(`user = "a"` + "\n" + `connection_creation_rate = 5`), ExpectError: expectError(`Quota Key Not Valid for Entity.*connection_creation_rate on a user or client-id quota entity`)},
 			{Config: quota(`ip = "10.0.0.1"` + "\n" + `producer_byte_rate = 5`), ExpectError: expectError(`Quota Key Not Valid for Entity.*producer_byte_rate on a ip quota entity`)},
-			{Config: quota(`tenant = "a"` + "\n" + `user = "b"` + "\n" + `producer_byte_rate = 5`), ExpectError: expectError(`Invalid Attribute Combination`)},
 			{Config: quota(`ip = "10.0.0.1"` + "\n" + `client_id = "b"` + "\n" + `connection_creation_rate = 5`), ExpectError: expectError(`Invalid Attribute Combination`)},
 			{Config: quota(`user = "a"`), ExpectError: expectError(`Missing Attribute Configuration.*producer_byte_rate`)},
 			{Config: quota(`user = "a"` + "\n" + `producer_byte_rate = 0`), ExpectError: expectError(`Invalid Whole Number.*producer_byte_rate = 0 is out of range; use a whole number from 1 to 1000000000000000`)},
@@ -136,9 +137,65 @@ func TestAccQuota_kafkaRules(t *testing.T) {
 	})
 }
 
+// TestAccQuota_enforced applies a tenant with a producer quota of 1 KiB/s
+// and produces well over it as the tenant: a broker that throttles (Apache
+// Kafka) must throttle the tenant's client, so the quota the provider wrote
+// is the one the broker enforces. kfake never throttles; there the test is
+// skipped with what the probe found.
+func TestAccQuota_enforced(t *testing.T) {
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test: set %s=1", resource.EnvTfAcc)
+	}
+	if !throttles.on(t) {
+		t.Skipf("the cluster under test does not throttle, so no quota can be seen at work: %s", throttles.finding)
+	}
+	vc, tenant := acctest.Name("vc"), acctest.Name("t")
+	user := vc + "." + tenant
+	topic := user + ".events"
+	config := tenantConfig(vc, tenant, 1, "") + fmt.Sprintf(`
+resource "kafkatenant_topic" "events" {
+  name       = %q
+  tenant     = kafkatenant_tenant.test.name
+  partitions = 1
+}
+
+resource "kafkatenant_quota" "test" {
+  tenant             = kafkatenant_tenant.test.name
+  producer_byte_rate = 1024
+}
+`, topic)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkTenantGone(t, "User:"+user),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(*terraform.State) error {
+				var throttled throttleWatch
+				cl := loginAs(t, user, "correct-horse-1").client(t, kgo.WithHooks(&throttled))
+				value := make([]byte, 16<<10)
+				for i := 0; i < 64 && throttled.count.Load() == 0; i++ {
+					if err := cl.ProduceSync(context.Background(), &kgo.Record{Topic: topic, Value: value}).FirstErr(); err != nil {
+						return fmt.Errorf("producing to %s as %s: %w", topic, user, err)
+					}
+				}
+				if throttled.count.Load() == 0 {
+					return fmt.Errorf("1 MiB produced as %s against its 1 KiB/s quota drew no throttle from the broker", user)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
 func checkQuota(t *testing.T, entity []kafka.QuotaComponent, want map[string]float64) resource.TestCheckFunc {
+	return checkQuotaOn(func() *kafka.Client { return acctest.AdminClient(t) }, entity, want)
+}
+
+// checkQuotaOn checks the quota on the cluster the client connects to.
+func checkQuotaOn(client func() *kafka.Client, entity []kafka.QuotaComponent, want map[string]float64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		got, err := acctest.AdminClient(t).DescribeQuota(context.Background(), entity)
+		got, err := client().DescribeQuota(context.Background(), entity)
 		if err != nil {
 			return err
 		}
@@ -158,7 +215,7 @@ func checkQuota(t *testing.T, entity []kafka.QuotaComponent, want map[string]flo
 // that each broker gets the rate divided by the brokers leading the
 // tenant's partitions, recomputed when leadership moves.
 func TestAccQuota_clusterScope(t *testing.T) {
-	fake := acctest.Embedded(t).Fake
+	fake := acctest.Embedded(t, "move partition leaders between brokers").Fake
 	tenant := acctest.Name("t")
 	topic := tenant + ".events"
 	base := plainTenant(tenant, "") + fmt.Sprintf(`
@@ -256,4 +313,46 @@ resource "kafkatenant_quota" "test" {
 			})
 		})
 	}
+}
+
+// A quota may name both tenant and user, as terraform plan
+// -generate-config-out writes an imported one, when the user is the
+// tenant's; another user is refused at plan, or at apply when the tenant
+// is created by the same apply.
+func TestAccQuota_tenantAndUser(t *testing.T) {
+	tenant, later := acctest.Name("t"), acctest.Name("later")
+	quota := func(label, tenantRef, user string) string {
+		return fmt.Sprintf(`
+resource "kafkatenant_quota" %q {
+  tenant             = %s
+  user               = %q
+  producer_byte_rate = 1000000
+}
+`, label, tenantRef, user)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: plainTenant(tenant, "") + quota("test", "kafkatenant_tenant.test.name", tenant),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("kafkatenant_quota.test", "entity", "user="+tenant),
+					checkQuota(t, []kafka.QuotaComponent{{Type: "user", Name: tenant}}, map[string]float64{"producer_byte_rate": 1000000}),
+				),
+			},
+			{
+				Config:      plainTenant(tenant, "") + quota("test", "kafkatenant_tenant.test.name", "someone-else"),
+				ExpectError: expectError(`Quota User Does Not Match Tenant.*The quota names tenant "` + tenant + `", whose user is "` + tenant + `", and user "someone-else"`),
+			},
+			{
+				Config: plainTenant(tenant, "") + quota("test", "kafkatenant_tenant.test.name", tenant) + fmt.Sprintf(`
+resource "kafkatenant_tenant" "later" {
+  name = %q
+}
+`, later) + quota("later", "kafkatenant_tenant.later.name", "someone-else"),
+				ExpectError: expectError(`Quota User Does Not Match Tenant.*The quota names tenant "` + later + `", whose user is "` + later + `"`),
+			},
+		},
+	})
 }

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,17 +29,22 @@ import (
 // for writing raw records and reading topics back.
 func adminKgo(t *testing.T, opts ...kgo.Opt) *kgo.Client {
 	t.Helper()
-	cfg := acctest.ConnectionConfig()
-	base := []kgo.Opt{kgo.SeedBrokers(cfg.BootstrapServers...)}
-	if cfg.SASL != nil {
-		base = append(base, kgo.SASL(scram.Auth{User: cfg.SASL.Username, Pass: cfg.SASL.Password}.AsSha512Mechanism()))
-	}
-	cl, err := kgo.NewClient(append(base, opts...)...)
+	cl, err := newAdminKgo(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(cl.Close)
 	return cl
+}
+
+// newAdminKgo returns a franz-go client with the suite's admin credentials.
+func newAdminKgo(opts ...kgo.Opt) (*kgo.Client, error) {
+	cfg := acctest.ConnectionConfig()
+	base := []kgo.Opt{kgo.SeedBrokers(cfg.BootstrapServers...)}
+	if cfg.SASL != nil {
+		base = append(base, kgo.SASL(scram.Auth{User: cfg.SASL.Username, Pass: cfg.SASL.Password}.AsSha512Mechanism()))
+	}
+	return kgo.NewClient(append(base, opts...)...)
 }
 
 // produceRaw writes one record as it is, a nil value being a tombstone.
@@ -77,12 +83,31 @@ func registryClient(t *testing.T, topic string) *kafka.Client {
 	return c
 }
 
+// ownRegistry names a registry topic for one test, which the provider
+// creates on first write and no destroy removes: it is deleted when the
+// test ends, after everything registered in it is destroyed.
+func ownRegistry(t *testing.T) string {
+	t.Helper()
+	name := acctest.Name("reg")
+	t.Cleanup(func() { deleteIfExists(t, name) })
+	return name
+}
+
+// deleteIfExists deletes a topic that a test created outside Terraform
+// unless it is gone already.
+func deleteIfExists(t *testing.T, topic string) {
+	t.Helper()
+	if err := acctest.AdminClient(t).DeleteTopic(context.Background(), topic); err != nil && !errors.Is(err, kafka.ErrNotFound) {
+		t.Errorf("deleting topic %s: %v", topic, err)
+	}
+}
+
 // TestAccRegistry_lostTopic deletes the registry topic under applied
 // tenants, as an operator's mistake would. The plan replaces and destroys
 // nothing: the virtual cluster and tenant are registered again in place
 // from state, and the tenant's topic and its records stay.
 func TestAccRegistry_lostTopic(t *testing.T) {
-	registry, vc, tenant := acctest.Name("reg"), acctest.Name("vc"), acctest.Name("t")
+	registry, vc, tenant := ownRegistry(t), acctest.Name("vc"), acctest.Name("t")
 	topic := vc + "." + tenant + ".orders"
 	config := fmt.Sprintf(`
 provider "kafkatenant" {
@@ -149,7 +174,7 @@ func TestAccRegistry_unreadableRecord(t *testing.T) {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skipf("acceptance test: set %s=1", resource.EnvTfAcc)
 	}
-	registry, tenant := acctest.Name("reg"), acctest.Name("t")
+	registry, tenant := ownRegistry(t), acctest.Name("t")
 	config := requiredProviders + fmt.Sprintf(`
 provider "kafkatenant" {
   registry_topic = %q
@@ -219,7 +244,7 @@ func TestAccDemo_noWarnings(t *testing.T) {
 	}
 	c := acctest.OwnCluster(t)
 	ws := acctest.NewWorkspace(t, mustReadFile(t, filepath.Join("..", "..", "examples", "demo", "main.tf")))
-	copyDir(t, filepath.Join("..", "..", "examples", "modules"), filepath.Join(filepath.Dir(ws.Dir), "modules"))
+	acctest.CopyTree(t, filepath.Join("..", "..", "examples", "modules"), filepath.Join(filepath.Dir(ws.Dir), "modules"))
 	ws.MustRun(t, "get")
 	ws.Setenv(c.Env())
 	ws.Setenv(map[string]string{"TF_VAR_passwords": `{"london-payments":"pw-london-payments","london-risk":"pw-london-risk","paris-orders":"pw-paris-orders"}`})
@@ -231,32 +256,6 @@ func TestAccDemo_noWarnings(t *testing.T) {
 	out = ws.MustRun(t, "plan", "-input=false", "-detailed-exitcode")
 	if w := ourWarnings(out); len(w) > 0 {
 		t.Errorf("the demo's plan after apply warned %q:\n%s", w, out)
-	}
-}
-
-// copyDir copies a directory tree of small text files.
-func copyDir(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(from, path)
-		if err != nil {
-			return err
-		}
-		dst := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		content, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, content, 0o600)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -295,6 +294,7 @@ func TestAccPlan_noRefreshNoRequests(t *testing.T) {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skipf("acceptance test: set %s=1", resource.EnvTfAcc)
 	}
+	acctest.SkipExternal(t, "count the requests a cluster receives")
 	c := acctest.OwnCluster(t)
 	vc, tenant := acctest.Name("vc"), acctest.Name("t")
 	config := requiredProviders + capacityProvider + tenantConfig(vc, tenant, 1, "") + `

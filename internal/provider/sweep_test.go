@@ -29,66 +29,48 @@ func init() {
 	})
 }
 
-func sweepClient() (*kafka.Client, context.Context, context.CancelFunc) {
+// sweepFind connects to the cluster in the KAFKATENANT_* variables and
+// lists the test objects on it; each sweeper deletes its kind.
+func sweepFind() (*kafka.Client, context.Context, func(), acctest.TestObjects, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	return kafka.NewClient(acctest.ConnectionConfig()), ctx, cancel
+	c := kafka.NewClient(acctest.ConnectionConfig())
+	done := func() { c.Close(); cancel() }
+	found, err := acctest.FindTestObjects(ctx, c)
+	return c, ctx, done, found, err
 }
 
-func isTestName(name string) bool { return strings.HasPrefix(name, acctest.NamePrefix) }
-
 func sweepTopics(string) error {
-	c, ctx, cancel := sweepClient()
-	defer cancel()
-	defer c.Close()
-	topics, err := c.ListTopics(ctx)
+	c, ctx, done, found, err := sweepFind()
+	defer done()
 	if err != nil {
 		return err
 	}
 	var errs []error
-	for name := range topics {
-		if isTestName(name) {
-			if err := c.DeleteTopic(ctx, name); err != nil && !errors.Is(err, kafka.ErrNotFound) {
-				errs = append(errs, err)
-			}
+	for _, name := range found.Topics {
+		if err := c.DeleteTopic(ctx, name); err != nil && !errors.Is(err, kafka.ErrNotFound) {
+			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
 func sweepACLs(string) error {
-	c, ctx, cancel := sweepClient()
-	defer cancel()
-	defer c.Close()
-	all, err := c.DescribeACLs(ctx, "")
+	c, ctx, done, found, err := sweepFind()
+	defer done()
 	if err != nil {
 		return err
 	}
-	var doomed []kafka.ACL
-	for _, a := range all {
-		if strings.Contains(a.Principal, acctest.NamePrefix) || isTestName(a.ResourceName) {
-			doomed = append(doomed, a)
-		}
-	}
-	return c.DeleteACLs(ctx, doomed)
+	return c.DeleteACLs(ctx, found.ACLs)
 }
 
 func sweepQuotas(string) error {
-	c, ctx, cancel := sweepClient()
-	defer cancel()
-	defer c.Close()
-	all, err := c.DescribeQuotas(ctx)
+	c, ctx, done, found, err := sweepFind()
+	defer done()
 	if err != nil {
 		return err
 	}
 	var errs []error
-	for _, q := range all {
-		test := false
-		for _, comp := range q.Entity {
-			test = test || isTestName(comp.Name)
-		}
-		if !test {
-			continue
-		}
+	for _, q := range found.Quotas {
 		keys := make([]string, 0, len(q.Values))
 		for k := range q.Values {
 			keys = append(keys, k)
@@ -100,46 +82,46 @@ func sweepQuotas(string) error {
 	return errors.Join(errs...)
 }
 
+// sweepTenants deletes test users' SCRAM credentials and every test record
+// in the shared registry; virtual cluster records go with them, after
+// their tenants' objects are gone.
 func sweepTenants(string) error {
-	c, ctx, cancel := sweepClient()
-	defer cancel()
-	defer c.Close()
-	users, err := c.ListSCRAMUsers(ctx)
+	c, ctx, done, found, err := sweepFind()
+	defer done()
 	if err != nil {
 		return err
 	}
 	var errs []error
-	for _, u := range users {
-		if isTestName(u) {
-			for _, m := range kafka.SCRAMMechanisms {
-				if err := c.DeleteSCRAM(ctx, u, m); err != nil {
-					errs = append(errs, err)
-				}
+	for _, u := range found.SCRAMUsers {
+		for _, m := range kafka.SCRAMMechanisms {
+			if err := c.DeleteSCRAM(ctx, u, m); err != nil {
+				errs = append(errs, err)
 			}
 		}
 	}
-	errs = append(errs, sweepRecords(ctx, c, "tenant"))
+	errs = append(errs, sweepRecords(ctx, c, found, "tenant"))
 	return errors.Join(errs...)
 }
 
 func sweepVirtualClusters(string) error {
-	c, ctx, cancel := sweepClient()
-	defer cancel()
-	defer c.Close()
-	return sweepRecords(ctx, c, "virtual_cluster")
-}
-
-func sweepRecords(ctx context.Context, c *kafka.Client, kind string) error {
-	snap, err := c.RefreshRegistry(ctx)
+	c, ctx, done, found, err := sweepFind()
+	defer done()
 	if err != nil {
 		return err
 	}
+	return sweepRecords(ctx, c, found, "virtual_cluster")
+}
+
+// sweepRecords removes the test records of one kind from the registry.
+func sweepRecords(ctx context.Context, c *kafka.Client, found acctest.TestObjects, kind string) error {
 	var errs []error
-	for name := range snap.Of(kind) {
-		if isTestName(name) {
-			if err := c.DeleteRecord(ctx, kind, name); err != nil {
-				errs = append(errs, fmt.Errorf("removing %s %q from the registry: %w", kind, name, err))
-			}
+	for _, key := range found.Records {
+		k, name, _ := strings.Cut(key, "/")
+		if k != kind {
+			continue
+		}
+		if err := c.DeleteRecord(ctx, kind, name); err != nil {
+			errs = append(errs, fmt.Errorf("removing %s %q from the registry: %w", kind, name, err))
 		}
 	}
 	return errors.Join(errs...)

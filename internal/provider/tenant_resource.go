@@ -341,6 +341,11 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 			// Warned above; state stands until the record is readable.
 			return
 		}
+		if state.Principal.IsNull() {
+			// Just imported: no state to register it again from.
+			importNotRegistered(&resp.Diagnostics, "tenant", name, r.data.client.RegistryTopic())
+			return
+		}
 		t = tenantFromState(state)
 		if !tenantExists(snap, t) {
 			removedOutsideTerraform(&resp.Diagnostics, "Tenant", name)

@@ -93,8 +93,15 @@ func (d *throttleStatusDataSource) Schema(_ context.Context, _ datasource.Schema
 			"metrics_source": schema.StringAttribute{MarkdownDescription: "`prometheus`, `endpoints` or `none`.", Computed: true},
 			"observations":   computedList("Per broker, what the metrics source observed; a value not observed is null.", observationType),
 			"reason":         schema.StringAttribute{MarkdownDescription: "The status in words, naming brokers and quotas.", Computed: true},
-			"status":         schema.StringAttribute{MarkdownDescription: "`" + strings.Join(throttleStateNames(), "`, `") + "`.", Computed: true},
-			"tenant":         schema.StringAttribute{MarkdownDescription: "The tenant, by name. Exactly one of `tenant` and `user`.", Optional: true},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "`" + strings.Join(throttleStateNames(), "`, `") + "`, decided in that order, each broker's rate set against the quota on its own: " +
+					"`unlimited` when no producer, consumer or request quota applies; `unknown` without a metrics source; `throttled` when any broker reports a " +
+					"throttle time above zero; `over_quota` when a rate is above its quota but no broker reports throttle time yet (Kafka's throttle time is " +
+					"an average over its quota window and lags behind the rate); `near_limit` when a rate is at or above the provider's `metrics.near_limit_fraction` " +
+					"of its quota (default 0.8, the boundary included) and at most the quota; `ok` otherwise, including when the tenant has no series (no recent traffic).",
+				Computed: true,
+			},
+			"tenant": schema.StringAttribute{MarkdownDescription: "The tenant, by name. Exactly one of `tenant` and `user`.", Optional: true},
 			"user": schema.StringAttribute{
 				MarkdownDescription: "The user (without `User:`) when not looking up a tenant; with `tenant`, the tenant's user, computed.",
 				Optional:            true, Computed: true,
@@ -127,15 +134,10 @@ func (d *throttleStatusDataSource) Configure(_ context.Context, req datasource.C
 }
 
 func (d *throttleStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	ctx, end := d.data.begin(ctx)
-	defer end()
 	var m throttleStatusModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !d.data.canReachCluster() {
-		deferredChecksWarning(&resp.Diagnostics)
+	ctx, end, ok := d.data.startRead(ctx, req, resp, &m)
+	defer end()
+	if !ok {
 		return
 	}
 	in, err := d.data.capacityInputs(ctx, false)

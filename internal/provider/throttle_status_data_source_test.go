@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"sync"
 	"testing"
 
@@ -126,6 +127,22 @@ data "kafkatenant_throttle_status" "t" {
 				PreConfig: serve(4500000, 0),
 				Config:    status(endpoints, "null"),
 				Check:     resource.TestCheckResourceAttr(ds, "status", "near_limit"),
+			},
+			{
+				// At 80% of the 5 MB/s quota exactly: near_limit starts there.
+				PreConfig: serve(4000000, 0),
+				Config:    status(endpoints, "null"),
+				Check:     resource.TestCheckResourceAttr(ds, "status", "near_limit"),
+			},
+			{
+				// Above the quota before any broker reports throttle time:
+				// over_quota, not near_limit.
+				PreConfig: serve(6000000, 0),
+				Config:    status(endpoints, "null"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(ds, "status", "over_quota"),
+					resource.TestMatchResourceAttr(ds, "reason", regexp.MustCompile(`producer_byte_rate at 120% of its 5 MB/s quota .* with no throttle time reported yet`)),
+				),
 			},
 			{
 				PreConfig: serve(5000000, 12.5),

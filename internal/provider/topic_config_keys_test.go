@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -26,14 +27,17 @@ resource "kafkatenant_topic" "t" {
 }
 
 // Connected, the brokers are asked which keys they know: a vendor key
-// they do not list (kfake lists Apache keys only) is a warning and still
-// applies. That a key the brokers list passes is shown by the unit tests
-// of kafka.Client.TopicConfigKeys and topicconfig.CheckKeys.
+// they do not list (kfake and Apache Kafka list Apache keys only) is a
+// warning, not a plan error, since the provider cannot know every vendor's
+// keys. A broker that validates configs (Apache Kafka) then refuses the
+// topic at apply, naming the key; one that does not (kfake) creates it
+// with the key. That a key the brokers list passes is shown by the unit
+// tests of kafka.Client.TopicConfigKeys and topicconfig.CheckKeys.
 func TestAccTopic_vendorConfigConnected(t *testing.T) {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skipf("acceptance test: set %s=1", resource.EnvTfAcc)
 	}
-	acctest.Embedded(t)
+	t.Parallel()
 	name := acctest.Name("vendor")
 	// The brokers are asked through a topic that exists before the plan;
 	// a cluster without any topic is judged offline.
@@ -48,6 +52,20 @@ func TestAccTopic_vendorConfigConnected(t *testing.T) {
     "confluent.placement.constraints" = "{\"version\":1,\"replicas\":[{\"count\":1}]}"
     "retention.ms"                    = "3600000"
 `))
+	if validatesTopicConfig.on(t) {
+		out, err := ws.Run(ctx, "apply", "-auto-approve", "-input=false")
+		t.Cleanup(func() { ws.MustRun(t, "destroy", "-auto-approve", "-input=false") })
+		if err == nil {
+			t.Fatalf("the apply of a topic with a key the brokers do not list succeeded on a broker that validates configs:\n%s", out)
+		}
+		if !expectError(`Warning: Vendor Topic Config Not Checked[\s\S]*Error: [\s\S]*confluent\.placement\.constraints`).MatchString(out) {
+			t.Errorf("the plan does not warn about the vendor key, or the apply's error does not name it:\n%s", out)
+		}
+		if _, err := admin.DescribeTopic(ctx, name); !errors.Is(err, kafka.ErrNotFound) {
+			t.Errorf("the refused topic %s is on the cluster (%v)", name, err)
+		}
+		return
+	}
 	out := ws.MustRun(t, "apply", "-auto-approve", "-input=false")
 	t.Cleanup(func() { ws.MustRun(t, "destroy", "-auto-approve", "-input=false") })
 	if !expectError(`Warning: Vendor Topic Config Not Checked[\s\S]*"confluent.placement.constraints" is in the namespace of\s+Confluent Platform[\s\S]*brokers do not list it`).MatchString(out) {

@@ -110,7 +110,7 @@ func (r *topicResource) checkNamespace(ctx context.Context, snap *kafka.Snapshot
 	if t.Budgets == (tenancy.Budgets{}) {
 		return false
 	}
-	others, err := snapshotTopicUsage(ctx, snap, t, entry.Name)
+	others, err := snapshotTopicUsage(ctx, snap, t.Prefixes[tenancy.TopicNames], entry.Name, t.Budgets.MaxRetentionBytes > 0)
 	if err != nil {
 		r.data.clusterError(diags, "count the topics of tenant "+strconv.Quote(t.Name), err)
 		return false
@@ -131,17 +131,19 @@ func (r *topicResource) checkNamespace(ctx context.Context, snap *kafka.Snapshot
 	return len(violations) > 0
 }
 
-// snapshotTopicUsage returns what the tenant's topics on the cluster use of
-// its budgets, the named topic left out.
-func snapshotTopicUsage(ctx context.Context, snap *kafka.Snapshot, t tenancy.Tenant, except string) (map[string]tenancy.TopicUsage, error) {
+// snapshotTopicUsage returns what the topics under a tenant's topic prefix
+// use of its budgets, the named topic left out. Their retention.bytes is
+// read only with retention (the snapshot may have to fetch configs for it
+// on a very large cluster); without, every topic counts as unlimited.
+func snapshotTopicUsage(ctx context.Context, snap *kafka.Snapshot, prefix, except string, retention bool) (map[string]tenancy.TopicUsage, error) {
 	out := map[string]tenancy.TopicUsage{}
 	partitions := snap.TopicPartitions()
-	for _, name := range snap.TopicsWithPrefix(t.Prefixes[tenancy.TopicNames]) {
+	for _, name := range snap.TopicsWithPrefix(prefix) {
 		if name == except {
 			continue
 		}
 		u := tenancy.TopicUsage{Name: name, Partitions: int64(partitions[name]), RetentionBytes: -1}
-		if t.Budgets.MaxRetentionBytes > 0 {
+		if retention {
 			d, _, err := snap.Topic(ctx, name)
 			if err != nil {
 				return nil, err

@@ -88,7 +88,7 @@ func (d *providerData) checkEnvelope(in capacityInputs, vc tenancy.VirtualCluste
 	}
 	allocated, _ := envelopeAllocation(in, vc, replicas, brokers)
 	for dim, held := range allocated {
-		if limit := envelopeValue(*vc.Envelope, dim); limit > 0 && held > limit {
+		if limit := envelopeValue(*vc.Envelope, dim); limit > 0 && tenancy.Exceeds(held, limit) {
 			envelopeBelowAllocation(diags, vc.Name, dim, limit, held)
 			ok = false
 		}

@@ -9,11 +9,13 @@ import (
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/acctest"
 )
 
-// TestAccVirtualCluster_envelope runs alone, like the other capacity tests.
+// TestAccVirtualCluster_envelope adds up the envelopes of every virtual
+// cluster on the cluster, so it runs on a cluster of its own.
 func TestAccVirtualCluster_envelope(t *testing.T) {
 	london, paris, tenant := acctest.Name("london"), acctest.Name("paris"), acctest.Name("t")
+	provider, _ := ownCapacityCluster(t)
 	config := func(londonProducer, parisProducer, quota int) string {
-		cfg := capacityProvider + fmt.Sprintf(`
+		cfg := provider + fmt.Sprintf(`
 resource "kafkatenant_virtual_cluster" "london" {
   name     = %q
   capacity = { producer_byte_rate = %d, partitions = 100 }
@@ -37,7 +39,7 @@ resource "kafkatenant_virtual_cluster" "paris" {
 		}
 		return cfg
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
@@ -69,7 +71,10 @@ resource "kafkatenant_virtual_cluster" "paris" {
 	})
 }
 
-// TestAccTopic_partitionCapacity runs alone, like the other capacity tests.
+// TestAccTopic_partitionCapacity checks a virtual cluster's partition
+// envelope, which only its own topics count, and a declared capacity far
+// below what any cluster already holds (one partition per broker) or far
+// above what the tests hold (4000), so it runs beside other tests.
 func TestAccTopic_partitionCapacity(t *testing.T) {
 	vc, tenant := acctest.Name("vc"), acctest.Name("t")
 	config := func(partitions int) string {
@@ -96,7 +101,7 @@ resource "kafkatenant_topic" "t" {
 }
 `, vc, tenant, partitions)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{

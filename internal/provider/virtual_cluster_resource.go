@@ -187,6 +187,11 @@ func (r *virtualClusterResource) Read(ctx context.Context, req resource.ReadRequ
 			// Warned above; state stands until the record is readable.
 			return
 		}
+		if state.Prefix.IsNull() {
+			// Just imported: no state to register it again from.
+			importNotRegistered(&resp.Diagnostics, "virtual cluster", name, r.data.client.RegistryTopic())
+			return
+		}
 		// A virtual cluster is nothing but its record: a lost record is
 		// written again from state, never recreated by replacement.
 		recordMissing(&resp.Diagnostics, "virtual cluster", name, r.data.client.RegistryTopic())

@@ -75,7 +75,9 @@ type KeyAllocation struct {
 	Free float64
 	// Holders are the entities holding buckets, largest total first.
 	Holders []Holder
-	// Unbounded lists every reason the total has no bound.
+	// Unbounded lists every reason the total has no bound: for every key
+	// in a report without a change (Allocate, CheckEnvelope with a nil
+	// change), for checked keys only in one with a change.
 	Unbounded []Unbounded
 }
 
@@ -200,11 +202,14 @@ func buildReport(sc scope, limit func(QuotaKey) keyLimit, before, after quotaInd
 	r := Report{VirtualCluster: sc.virtualCluster, Change: change, Previous: previous, Keys: map[QuotaKey]KeyAllocation{}}
 	for _, key := range CapacityKeys {
 		lim := limit(key)
-		// What cannot be bounded matters only for checked keys; the
-		// reasons are written only for the report's own side.
-		checked := lim.notChecked == ""
-		beforeHolders, beforeUnbounded := count(before, key, sc, checked, false)
-		holders, unbounded := count(after, key, sc, checked, true)
+		// What cannot be bounded blocks a change only on checked keys; a
+		// report of the quotas as they are lists it for every key, since
+		// an unbounded principal may use a whole broker whether or not a
+		// capacity is declared. The reasons are written only for the
+		// report's own side.
+		find := lim.notChecked == "" || change == nil
+		beforeHolders, beforeUnbounded := count(before, key, sc, find, false)
+		holders, unbounded := count(after, key, sc, find, true)
 		old := map[string]bool{}
 		for _, u := range beforeUnbounded {
 			old[u.id()] = true

@@ -325,3 +325,20 @@ func BenchmarkAllocateChange(b *testing.B) {
 		})
 	}
 }
+
+// A report of the quotas as they are lists who is unbounded for every key,
+// declared or not: an uncovered principal may use a whole broker either
+// way. A change is judged on checked keys only.
+func TestAllocate_unboundedForEveryKey(t *testing.T) {
+	r := Allocate(producerOnly(), nil, []string{"a"})
+	for _, key := range CapacityKeys {
+		u := r.Keys[key].Unbounded
+		if len(u) != 1 || u[0].Principal != "a" || !strings.Contains(u[0].Reason, "principal a has no "+string(key)+" quota") {
+			t.Errorf("%s: unbounded %+v, want principal a", key, u)
+		}
+	}
+	change := AllocateChange(producerOnly(), nil, Quota{Entity: Entity{User("b")}, Values: map[QuotaKey]float64{ProducerByteRate: 1}}, []string{"a"})
+	if u := change.Keys[ConsumerByteRate].Unbounded; len(u) != 0 {
+		t.Errorf("a change lists unchecked consumer_byte_rate as unbounded: %+v", u)
+	}
+}

@@ -38,43 +38,57 @@ type BudgetViolation struct {
 	Unlimited []string
 }
 
+// Usage is what a tenant's topics use of its budgets together.
+type Usage struct {
+	// Topics is the number of topics.
+	Topics int64
+	// Partitions is their partitions together.
+	Partitions int64
+	// RetentionBytes is the sum of retention.bytes times partitions over
+	// the topics that set retention.bytes, at most math.MaxInt64.
+	RetentionBytes int64
+	// Unlimited lists, sorted, the topics that set no retention.bytes and
+	// may keep any amount of log.
+	Unlimited []string
+}
+
+// SumUsage adds up what topics use of a tenant's budgets.
+func SumUsage(topics []TopicUsage) Usage {
+	u := Usage{Topics: int64(len(topics))}
+	for _, t := range topics {
+		u.Partitions = addCapped(u.Partitions, t.Partitions)
+		if t.RetentionBytes < 0 {
+			u.Unlimited = append(u.Unlimited, t.Name)
+			continue
+		}
+		u.RetentionBytes = addCapped(u.RetentionBytes, mulCapped(t.RetentionBytes, t.Partitions))
+	}
+	sort.Strings(u.Unlimited)
+	return u
+}
+
 // CheckBudgets checks a planned topic against the tenant's budgets, given
 // the tenant's other topics on the cluster (the planned topic excluded,
 // whether it exists yet or not). Each budget is checked only when set.
 func (b Budgets) CheckBudgets(others []TopicUsage, planned TopicUsage) []BudgetViolation {
 	var out []BudgetViolation
-	if b.MaxTopics > 0 && int64(len(others))+1 > b.MaxTopics {
-		out = append(out, BudgetViolation{Budget: BudgetTopics, Limit: b.MaxTopics, Used: int64(len(others)), Requested: 1})
+	used := SumUsage(others)
+	if b.MaxTopics > 0 && used.Topics+1 > b.MaxTopics {
+		out = append(out, BudgetViolation{Budget: BudgetTopics, Limit: b.MaxTopics, Used: used.Topics, Requested: 1})
 	}
-	if b.MaxPartitions > 0 {
-		var used int64
-		for _, t := range others {
-			used = addCapped(used, t.Partitions)
-		}
-		if addCapped(used, planned.Partitions) > b.MaxPartitions {
-			out = append(out, BudgetViolation{Budget: BudgetPartitions, Limit: b.MaxPartitions, Used: used, Requested: planned.Partitions})
-		}
+	if b.MaxPartitions > 0 && addCapped(used.Partitions, planned.Partitions) > b.MaxPartitions {
+		out = append(out, BudgetViolation{Budget: BudgetPartitions, Limit: b.MaxPartitions, Used: used.Partitions, Requested: planned.Partitions})
 	}
 	if b.MaxRetentionBytes > 0 {
-		var (
-			used      int64
-			unlimited []string
-		)
-		for _, t := range others {
-			if t.RetentionBytes < 0 {
-				unlimited = append(unlimited, t.Name)
-				continue
-			}
-			used = addCapped(used, mulCapped(t.RetentionBytes, t.Partitions))
-		}
+		unlimited := used.Unlimited
 		requested := mulCapped(planned.RetentionBytes, planned.Partitions)
 		if planned.RetentionBytes < 0 {
 			unlimited = append(unlimited, planned.Name)
 			requested = 0
 		}
 		sort.Strings(unlimited)
-		if len(unlimited) > 0 || addCapped(used, requested) > b.MaxRetentionBytes {
-			out = append(out, BudgetViolation{Budget: BudgetRetentionBytes, Limit: b.MaxRetentionBytes, Used: used, Requested: requested, Unlimited: unlimited})
+		if len(unlimited) > 0 || addCapped(used.RetentionBytes, requested) > b.MaxRetentionBytes {
+			out = append(out, BudgetViolation{Budget: BudgetRetentionBytes, Limit: b.MaxRetentionBytes, Used: used.RetentionBytes, Requested: requested, Unlimited: unlimited})
 		}
 	}
 	return out

@@ -47,3 +47,26 @@ func TestCheckBudgets(t *testing.T) {
 		})
 	}
 }
+
+func TestSumUsage(t *testing.T) {
+	cases := []struct {
+		name   string
+		topics []TopicUsage
+		want   Usage
+	}{
+		{"none", nil, Usage{}},
+		{"retention times partitions", []TopicUsage{{Name: "a", Partitions: 3, RetentionBytes: 1000}, {Name: "b", Partitions: 2, RetentionBytes: 500}},
+			Usage{Topics: 2, Partitions: 5, RetentionBytes: 4000}},
+		{"unlimited topics listed, not summed", []TopicUsage{{Name: "z", Partitions: 4, RetentionBytes: -1}, {Name: "a", Partitions: 1, RetentionBytes: 10}, {Name: "m", Partitions: 2, RetentionBytes: -1}},
+			Usage{Topics: 3, Partitions: 7, RetentionBytes: 10, Unlimited: []string{"m", "z"}}},
+		{"saturates", []TopicUsage{{Name: "a", Partitions: 4, RetentionBytes: math.MaxInt64 / 2}, {Name: "b", Partitions: 1, RetentionBytes: 1}},
+			Usage{Topics: 2, Partitions: 5, RetentionBytes: math.MaxInt64}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := SumUsage(c.topics); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("SumUsage = %+v, want %+v", got, c.want)
+			}
+		})
+	}
+}

@@ -265,7 +265,7 @@ func (c Capacity) CheckBrokerLimits(entity Entity, values map[QuotaKey]float64) 
 	for _, key := range CapacityKeys {
 		v, set := values[key]
 		limit, ok := c.BrokerLimit(key)
-		if !set || !ok || !over(v, limit) {
+		if !set || !ok || !Exceeds(v, limit) {
 			continue
 		}
 		out = append(out, CapacityViolation{Dimension: string(key), Message: fmt.Sprintf(

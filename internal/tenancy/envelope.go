@@ -224,7 +224,7 @@ func (r EnvelopesReport) Warnings() []CapacityViolation { return r.problems(fals
 func (r EnvelopesReport) problems(blocking bool) []CapacityViolation {
 	var out []CapacityViolation
 	for _, s := range r.Sums {
-		if !s.Checked || !over(s.Total, s.Allowed) || (r.Change == nil || s.Change > 0) != blocking {
+		if !s.Checked || !Exceeds(s.Total, s.Allowed) || (r.Change == nil || s.Change > 0) != blocking {
 			continue
 		}
 		out = append(out, CapacityViolation{Dimension: s.Dimension, Message: r.overText(s)})

@@ -338,12 +338,21 @@ func withKind(vs []Violation, kind NameKind) []Violation {
 // TenantOwning returns the tenant whose topic (or group, or transactional
 // id) prefix covers name, if any.
 func (n Namespaces) TenantOwning(kind NameKind, name string) (Tenant, bool) {
-	for _, t := range sortedTenants(n.Tenants) {
-		if p := t.Prefixes[kind]; p != "" && strings.HasPrefix(name, p) {
-			return t, true
+	return n.Owners(kind)(name)
+}
+
+// Owners returns TenantOwning for many names: it sorts the tenants once,
+// where each call of TenantOwning sorts them again.
+func (n Namespaces) Owners(kind NameKind) func(name string) (Tenant, bool) {
+	tenants := sortedTenants(n.Tenants)
+	return func(name string) (Tenant, bool) {
+		for _, t := range tenants {
+			if p := t.Prefixes[kind]; p != "" && strings.HasPrefix(name, p) {
+				return t, true
+			}
 		}
+		return Tenant{}, false
 	}
-	return Tenant{}, false
 }
 
 // TenantsOverlapping returns the tenants whose prefix of kind shares names

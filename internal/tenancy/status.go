@@ -20,8 +20,14 @@ const (
 	StateUnknown ThrottleState = "unknown"
 	// StateThrottled: some broker reports a throttle time above zero.
 	StateThrottled ThrottleState = "throttled"
+	// StateOverQuota: some broker sees a rate above its quota, but no
+	// broker reports a throttle time yet. Kafka throttles once a quota
+	// window has seen the excess, and its throttle-time metric is an
+	// average that lags behind, so this is the moment just before
+	// throttled; it is never near_limit, which means below the quota.
+	StateOverQuota ThrottleState = "over_quota"
 	// StateNearLimit: some broker sees a rate at or above the near-limit
-	// fraction of its quota, without throttling yet.
+	// fraction of its quota, up to the quota itself, without throttling.
 	StateNearLimit ThrottleState = "near_limit"
 	// StateOK: quotas apply, metrics are available, and every observed
 	// rate is below the near-limit fraction with no throttling.
@@ -30,10 +36,11 @@ const (
 
 // ThrottleStates lists every state in the order Status decides them, for
 // schema descriptions and validators.
-var ThrottleStates = []ThrottleState{StateUnlimited, StateUnknown, StateThrottled, StateNearLimit, StateOK}
+var ThrottleStates = []ThrottleState{StateUnlimited, StateUnknown, StateThrottled, StateOverQuota, StateNearLimit, StateOK}
 
-// DefaultNearFraction is the share of a quota at which a rate counts as
-// near the limit when the caller gives no valid fraction.
+// DefaultNearFraction is the share of a quota from which a rate counts as
+// near the limit, inclusive, when the caller gives no valid fraction: a
+// rate at exactly 80% of its quota is near_limit.
 const DefaultNearFraction = 0.8
 
 // Observation is what a metrics source reports for one tenant on one
@@ -119,9 +126,12 @@ var statusKeys = []struct {
 //  2. unknown: haveMetrics is false, so nothing observed can be trusted.
 //  3. throttled: any broker reports a throttle time above zero, the
 //     strongest evidence there is.
-//  4. near_limit: a rate observed on some broker is at least nearFraction
-//     of its quota.
-//  5. ok: otherwise, including when the metrics source has no series for
+//  4. over_quota: a rate observed on some broker is above its quota
+//     (strictly: Kafka throttles only what exceeds the quota), with no
+//     throttle time reported yet.
+//  5. near_limit: a rate observed on some broker is at least nearFraction
+//     of its quota (the boundary included) and at most the quota.
+//  6. ok: otherwise, including when the metrics source has no series for
 //     the tenant, which Kafka's per-user metrics mean no recent traffic.
 //
 // nearFraction outside (0, 1] is replaced by DefaultNearFraction.
@@ -130,7 +140,7 @@ func Status(effective map[QuotaKey]Effective, obs []Observation, haveMetrics boo
 		nearFraction = DefaultNearFraction
 	}
 	var report StatusReport
-	var throttled, near []string
+	var throttled, overQuota, near []string
 	limited := false
 	for _, sk := range statusKeys {
 		u := utilisation(sk.key, effective, obs, sk.rate, sk.throttle)
@@ -139,7 +149,11 @@ func Status(effective map[QuotaKey]Effective, obs []Observation, haveMetrics boo
 		if u.ThrottleMs > 0 {
 			throttled = append(throttled, throttledText(u, sk.request))
 		}
-		if u.Limited && u.Observed && u.Fraction >= nearFraction {
+		switch {
+		case u.Limited && u.Observed && u.Peak > u.Quota.Value:
+			overQuota = append(overQuota, fmt.Sprintf("%s at %s of its %s quota on broker %s (%s observed) with no throttle time reported yet; Kafka throttles once a quota window has seen the excess",
+				u.Key, percent(u.Fraction), shortValue(u.Key, u.Quota.Value), u.PeakBroker, shortValue(u.Key, u.Peak)))
+		case u.Limited && u.Observed && u.Fraction >= nearFraction:
 			near = append(near, fmt.Sprintf("%s at %s of its %s quota on broker %s (%s observed; near_limit from %s)",
 				u.Key, percent(u.Fraction), shortValue(u.Key, u.Quota.Value), u.PeakBroker, shortValue(u.Key, u.Peak), percent(nearFraction)))
 		}
@@ -154,6 +168,9 @@ func Status(effective map[QuotaKey]Effective, obs []Observation, haveMetrics boo
 	case len(throttled) > 0:
 		report.State = StateThrottled
 		report.Reason = strings.Join(throttled, "; ")
+	case len(overQuota) > 0:
+		report.State = StateOverQuota
+		report.Reason = strings.Join(overQuota, "; ")
 	case len(near) > 0:
 		report.State = StateNearLimit
 		report.Reason = strings.Join(near, "; ")

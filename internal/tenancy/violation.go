@@ -49,7 +49,7 @@ func (r Report) problems(blocking bool) []CapacityViolation {
 			continue
 		}
 		var parts []string
-		if over(k.Allocated, k.Allowed) && (r.Change == nil || k.Change > 0) == blocking {
+		if Exceeds(k.Allocated, k.Allowed) && (r.Change == nil || k.Change > 0) == blocking {
 			parts = append(parts, r.overText(k))
 		}
 		var reasons []string
@@ -68,8 +68,10 @@ func (r Report) problems(blocking bool) []CapacityViolation {
 	return out
 }
 
-// over reports whether allocated exceeds allowed by more than float noise.
-func over(allocated, allowed float64) bool {
+// Exceeds reports whether allocated exceeds allowed by more than float
+// noise: fractional quotas that fill a limit exactly may sum a few ulps
+// above it, and that is not an overcommitment.
+func Exceeds(allocated, allowed float64) bool {
 	return allocated > allowed+math.Abs(allowed)*1e-9
 }
 

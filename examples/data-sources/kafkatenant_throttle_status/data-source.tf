@@ -12,7 +12,7 @@ data "kafkatenant_throttle_status" "payments" {
 }
 
 output "payments_status" {
-  # "unlimited", "ok", "near_limit", "throttled" or "unknown"
+  # "unlimited", "unknown", "throttled", "over_quota", "near_limit" or "ok"
   value = {
     status = data.kafkatenant_throttle_status.payments.status
     reason = data.kafkatenant_throttle_status.payments.reason

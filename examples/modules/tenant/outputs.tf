@@ -27,3 +27,8 @@ output "client_properties" {
   description = "Client settings for the tenant's applications, without the password."
   value       = kafkatenant_tenant.this.client_properties
 }
+
+output "name" {
+  description = "The tenant's name, for data sources that take tenants by name, such as kafkatenant_fair_share."
+  value       = kafkatenant_tenant.this.name
+}

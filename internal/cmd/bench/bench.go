@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/embedded"
-	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tfcli"
 )
 
@@ -24,13 +23,13 @@ type bench struct {
 	cli      tfcli.CLI
 	cluster  *embedded.Cluster
 	requests *requestCounter
+	// providerExe is the built provider, whose processes are watched for
+	// their memory.
+	providerExe string
 	// env is added to the CLI's environment: the provider's connection
 	// settings, and switches that keep the CLI from prompting.
 	env []string
 }
-
-// phases run in this order on both workdirs; each depends on the previous.
-var phases = []string{"apply", "plan", "destroy"}
 
 // run builds the provider, starts the cluster, measures every size and
 // prints the table. Everything it creates lives in one temporary directory
@@ -47,10 +46,18 @@ func run(ctx context.Context, opts options) error {
 		return fmt.Errorf("finding a Terraform CLI: %w", err)
 	}
 	binDir := filepath.Join(tmp, "bin")
+	providerExe := filepath.Join(binDir, "terraform-provider-kafkatenant")
 	if _, err := tfcli.Prepare(cli, filepath.Join(tmp, "cli"), devOverrides(binDir)); err != nil {
 		return fmt.Errorf("writing the CLI configuration: %w", err)
 	}
-	if err := buildProvider(ctx, binDir); err != nil {
+	pkg := "."
+	if opts.profileDir != "" {
+		pkg = "./internal/cmd/profiledprovider"
+		if err := os.MkdirAll(opts.profileDir, 0o755); err != nil {
+			return err
+		}
+	}
+	if err := buildProvider(ctx, pkg, providerExe); err != nil {
 		return err
 	}
 
@@ -60,33 +67,55 @@ func run(ctx context.Context, opts options) error {
 	}
 	defer cluster.Close()
 	b := &bench{
-		opts:     opts,
-		cli:      cli,
-		cluster:  cluster,
-		requests: countRequests(cluster),
-		env:      []string{"TF_IN_AUTOMATION=1", "TF_INPUT=0"},
+		opts:        opts,
+		cli:         cli,
+		cluster:     cluster,
+		requests:    countRequests(cluster),
+		providerExe: providerExe,
+		env:         []string{"TF_IN_AUTOMATION=1", "TF_INPUT=0"},
 	}
 	for k, v := range cluster.Env() {
 		b.env = append(b.env, k+"="+v)
 	}
-	fmt.Fprintf(os.Stderr, "bench: %s (%s), embedded cluster at %s, %d CPUs, -parallelism=%d, %d run(s) per size\n",
+	if opts.profileDir != "" {
+		b.env = append(b.env, "KAFKATENANT_PROFILE_DIR="+opts.profileDir)
+	}
+	fmt.Fprintf(os.Stderr, "bench: %s (%s), embedded cluster at %s, %d CPUs, -parallelism=%d, %d round(s) per size\n",
 		cli.Path, cli.Source, strings.Join(cluster.BootstrapServers(), ","), runtime.NumCPU(), opts.parallelism, opts.repeat)
 
-	var results []result
-	for _, n := range opts.sizes {
-		rs, err := b.measure(ctx, filepath.Join(tmp, fmt.Sprintf("n%d", n)), n)
-		if err != nil {
-			return fmt.Errorf("benchmarking %d resources: %w", n, err)
+	for _, wr := range opts.runs {
+		var results []result
+		var failed error
+		for _, size := range wr.sizes {
+			dir := filepath.Join(tmp, fmt.Sprintf("%s-%d", wr.workload.name, size))
+			rs, err := b.measure(ctx, wr.workload, dir, size)
+			results = append(results, rs...)
+			if err != nil {
+				failed = fmt.Errorf("benchmarking the %s workload at %s=%d: %w", wr.workload.name, wr.workload.sizeLabel, size, err)
+				break
+			}
 		}
-		results = append(results, rs...)
+		// A failure late in a long run still reports what was measured.
+		title := fmt.Sprintf("%s, -parallelism=%d, %d round(s), %s", wr.workload.title, opts.parallelism, opts.repeat, filepath.Base(cli.Path))
+		if failed != nil {
+			title += ", INCOMPLETE: the run failed after these samples"
+		}
+		if measured := withSamples(results); len(measured) > 0 {
+			fmt.Printf("\n%s\n\n", title)
+			if err := printTable(os.Stdout, wr.workload.sizeLabel, measured); err != nil {
+				return err
+			}
+		}
+		if failed != nil {
+			return failed
+		}
 	}
-	fmt.Printf("\nkafkatenant_topic vs terraform_data, -parallelism=%d, median of %d run(s), %s\n\n", opts.parallelism, opts.repeat, filepath.Base(cli.Path))
-	return printTable(os.Stdout, results)
+	return nil
 }
 
-// buildProvider compiles the provider from the module root into binDir,
-// where the dev_overrides point.
-func buildProvider(ctx context.Context, binDir string) error {
+// buildProvider compiles the provider's main package pkg, relative to the
+// module root, to exe, in the directory the dev_overrides point at.
+func buildProvider(ctx context.Context, pkg, exe string) error {
 	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	if err != nil {
 		return fmt.Errorf("locating the module root: %w", err)
@@ -96,7 +125,7 @@ func buildProvider(ctx context.Context, binDir string) error {
 		return errors.New("run the benchmark from inside the kafkatenant module (go env GOMOD is empty)")
 	}
 	start := time.Now()
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(binDir, "terraform-provider-kafkatenant"), ".")
+	build := exec.CommandContext(ctx, "go", "build", "-o", exe, pkg)
 	build.Dir = filepath.Dir(gomod)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
@@ -106,84 +135,98 @@ func buildProvider(ctx context.Context, binDir string) error {
 	return nil
 }
 
-// measure runs every phase at size n, repeat times, provider and floor
-// back to back, alternating which goes first so that neither always runs
-// on a machine warmed (or loaded) by the other.
-func (b *bench) measure(ctx context.Context, dir string, n int) ([]result, error) {
+// measure runs every phase of w at size, repeat rounds of each phase's
+// runs, provider and floor back to back, alternating which goes first so
+// that neither always runs on a machine warmed (or loaded) by the other.
+// After each phase the cluster must hold what the workload expects. On an
+// error it returns the samples taken so far with it.
+func (b *bench) measure(ctx context.Context, w workload, dir string, size int) ([]result, error) {
 	provDir, floorDir := filepath.Join(dir, "provider"), filepath.Join(dir, "floor")
-	if err := writeWorkdir(provDir, providerConfig(n)); err != nil {
+	if err := writeWorkdir(provDir, w.provider(size)); err != nil {
 		return nil, err
 	}
-	if err := writeWorkdir(floorDir, floorConfig(n)); err != nil {
+	if err := writeWorkdir(floorDir, w.floor(size)); err != nil {
 		return nil, err
 	}
-	results := make([]result, len(phases))
-	for i, ph := range phases {
-		results[i] = result{n: n, phase: ph}
+	resources := w.resources(size)
+	results := make([]result, len(w.phases))
+	for i, ph := range w.phases {
+		results[i] = result{size: size, resources: resources, phase: ph.name}
 	}
-	for r := 0; r < b.opts.repeat; r++ {
-		for i, ph := range phases {
-			var s sample
-			var err error
-			if r%2 == 0 {
-				if s.provider, s.requests, err = b.providerPhase(ctx, provDir, ph); err == nil {
-					s.floor, err = b.floorPhase(ctx, floorDir, ph)
+	for r := range b.opts.repeat {
+		for i, ph := range w.phases {
+			for k := range ph.runs {
+				s, err := b.sample(ctx, provDir, floorDir, ph, (r*ph.runs+k)%2 == 0)
+				if err != nil {
+					return results, err
 				}
-			} else {
-				if s.floor, err = b.floorPhase(ctx, floorDir, ph); err == nil {
-					s.provider, s.requests, err = b.providerPhase(ctx, provDir, ph)
+				if err := b.check(ctx, w, size, ph); err != nil {
+					return results, err
 				}
+				fmt.Fprintf(os.Stderr, "bench: %s=%d round %d/%d %-20s provider %6.2fs  floor %6.2fs  %d Kafka requests  provider RSS %s (%d processes)\n",
+					w.sizeLabel, size, r+1, b.opts.repeat, ph.name, s.provider.Seconds(), s.floor.Seconds(), s.requests.total(), s.rss, s.rss.processes)
+				results[i].samples = append(results[i].samples, s)
 			}
-			if err != nil {
-				return nil, err
-			}
-			if err := b.checkTopics(ctx, ph, n); err != nil {
-				return nil, err
-			}
-			fmt.Fprintf(os.Stderr, "bench: N=%d run %d/%d %-7s provider %6.2fs  floor %6.2fs  %d Kafka requests\n",
-				n, r+1, b.opts.repeat, ph, s.provider.Seconds(), s.floor.Seconds(), s.requests.total())
-			results[i].samples = append(results[i].samples, s)
 		}
 	}
 	return results, nil
 }
 
+// sample runs a phase on both workdirs, the provider's first or second.
+func (b *bench) sample(ctx context.Context, provDir, floorDir string, ph phase, providerFirst bool) (sample, error) {
+	var s sample
+	var err error
+	if providerFirst {
+		if s.provider, s.requests, s.rss, err = b.providerPhase(ctx, provDir, ph); err == nil {
+			s.floor, err = b.floorPhase(ctx, floorDir, ph)
+		}
+	} else {
+		if s.floor, err = b.floorPhase(ctx, floorDir, ph); err == nil {
+			s.provider, s.requests, s.rss, err = b.providerPhase(ctx, provDir, ph)
+		}
+	}
+	return s, err
+}
+
 // providerPhase runs a phase on the provider's workdir and returns its
-// wall time and the Kafka requests it caused.
-func (b *bench) providerPhase(ctx context.Context, dir, ph string) (time.Duration, requestCounts, error) {
+// wall time, the Kafka requests it caused and the provider's peak memory.
+func (b *bench) providerPhase(ctx context.Context, dir string, ph phase) (time.Duration, requestCounts, peakRSS, error) {
 	b.requests.take() // whatever came before belongs to no phase
-	d, err := b.terraform(ctx, dir, ph)
-	return d, b.requests.take(), err
+	d, rss, err := b.terraform(ctx, dir, ph, b.providerExe)
+	return d, b.requests.take(), rss, err
 }
 
 // floorPhase runs a phase on the terraform_data workdir. It fails if the
 // brokers saw any request meanwhile: the floor has no provider, so a
 // request would mean something else talks to the cluster and the provider's
 // counts cannot be trusted.
-func (b *bench) floorPhase(ctx context.Context, dir, ph string) (time.Duration, error) {
+func (b *bench) floorPhase(ctx context.Context, dir string, ph phase) (time.Duration, error) {
 	b.requests.take()
-	d, err := b.terraform(ctx, dir, ph)
+	d, _, err := b.terraform(ctx, dir, ph, "")
 	if err != nil {
 		return d, err
 	}
 	if stray := b.requests.take(); stray.total() > 0 {
 		return d, fmt.Errorf("the brokers received %d requests (%s) during the floor's %s, which has no provider: request counts are not attributable",
-			stray.total(), stray.top(4), ph)
+			stray.total(), stray.top(4), ph.name)
 	}
 	return d, nil
 }
 
-// terraform runs one phase in dir and returns its wall time. A plan must
-// find nothing to change (exit code 0 with -detailed-exitcode): anything
-// else is a failure of the benchmark, not a measurement.
-func (b *bench) terraform(ctx context.Context, dir, ph string) (time.Duration, error) {
-	args := []string{ph, "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", b.opts.parallelism)}
-	switch ph {
+// terraform runs one phase in dir and returns its wall time and, when
+// providerExe is set, the peak memory of the provider processes it
+// started. A plan must find nothing to change (exit code 0 with
+// -detailed-exitcode): anything else is a failure of the benchmark, not a
+// measurement.
+func (b *bench) terraform(ctx context.Context, dir string, ph phase, providerExe string) (time.Duration, peakRSS, error) {
+	args := []string{ph.command, "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", b.opts.parallelism)}
+	switch ph.command {
 	case "apply", "destroy":
 		args = append(args, "-auto-approve")
 	case "plan":
 		args = append(args, "-detailed-exitcode")
 	}
+	args = append(args, ph.args...)
 	cmd := exec.CommandContext(ctx, b.cli.Path, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), b.env...)
@@ -195,48 +238,42 @@ func (b *bench) terraform(ctx context.Context, dir, ph string) (time.Duration, e
 	cmd.WaitDelay = 30 * time.Second
 
 	start := time.Now()
-	err := cmd.Run()
+	err := cmd.Start()
+	var rss peakRSS
+	if err == nil {
+		if providerExe != "" {
+			stop := watchProvider(cmd.Process.Pid, providerExe, rssInterval)
+			err = cmd.Wait()
+			rss = stop()
+		} else {
+			err = cmd.Wait()
+		}
+	}
 	elapsed := time.Since(start)
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
-		return elapsed, nil
+		return elapsed, rss, nil
 	case ctx.Err() != nil:
 		// Interrupted: the CLI's output only repeats that it halted.
-		return elapsed, fmt.Errorf("terraform %s in %s: %w", ph, dir, ctx.Err())
-	case ph == "plan" && errors.As(err, &exit) && exit.ExitCode() == 2:
-		return elapsed, fmt.Errorf("the plan in %s after apply was not empty: the configuration does not converge\n%s", dir, tail(out.String(), 60))
+		return elapsed, rss, fmt.Errorf("terraform %s in %s: %w", ph.name, dir, ctx.Err())
+	case ph.command == "plan" && errors.As(err, &exit) && exit.ExitCode() == 2:
+		return elapsed, rss, fmt.Errorf("the %s in %s was not empty: the configuration does not converge\n%s", ph.name, dir, tail(out.String(), 60))
 	default:
-		return elapsed, fmt.Errorf("terraform %s in %s: %w\n%s", strings.Join(args, " "), dir, err, tail(out.String(), 60))
+		return elapsed, rss, fmt.Errorf("terraform %s in %s: %w\n%s", strings.Join(args, " "), dir, err, tail(out.String(), 60))
 	}
 }
 
-// checkTopics confirms that a phase did what it claims on the cluster:
-// after apply the n benchmark topics exist, after destroy none does. The
-// check's own requests are discarded before the next phase starts.
-func (b *bench) checkTopics(ctx context.Context, ph string, n int) error {
-	want := map[string]int{"apply": n, "plan": n, "destroy": 0}[ph]
-	c := kafka.NewClient(kafka.Config{
-		BootstrapServers: b.cluster.BootstrapServers(),
-		SASL: &kafka.SASLConfig{
-			Mechanism: embedded.DefaultMechanism,
-			Username:  b.cluster.AdminUser(),
-			Password:  b.cluster.AdminPassword(),
-		},
-	})
-	defer c.Close()
-	topics, err := c.ListTopics(ctx)
+// check confirms that a phase did what it claims on the cluster: after
+// apply and plan it holds exactly the workload's objects, after destroy
+// none. The check's own requests are discarded before the next phase.
+func (b *bench) check(ctx context.Context, w workload, size int, ph phase) error {
+	got, err := takeInventory(ctx, b.cluster)
 	if err != nil {
-		return fmt.Errorf("listing topics after %s: %w", ph, err)
+		return fmt.Errorf("listing the benchmark's objects after %s: %w", ph.name, err)
 	}
-	got := 0
-	for name := range topics {
-		if strings.HasPrefix(name, topicPrefix) {
-			got++
-		}
-	}
-	if got != want {
-		return fmt.Errorf("after %s the cluster holds %d %s* topics, want %d", ph, got, topicPrefix, want)
+	if d := diffInventories(w.expect(size, ph.applied()), got); d != "" {
+		return fmt.Errorf("after %s the cluster does not hold what the configuration declares:\n%s", ph.name, d)
 	}
 	return nil
 }

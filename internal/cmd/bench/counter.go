@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kmsg"
 
@@ -18,22 +19,51 @@ import (
 type requestCounter struct {
 	mu     sync.Mutex
 	counts map[int16]int
+	// waited holds the long-poll requests seen in the last minute. kfake
+	// parks a Fetch that has to wait for data and, when it wakes (at
+	// MaxWait, five seconds by default), passes the same request through
+	// the control functions again: that second pass is not a new request,
+	// and it may come after the client that sent it has exited, in the
+	// next phase.
+	waited map[kmsg.Request]time.Time
+	// pruned is when waited last dropped what it no longer needs.
+	pruned time.Time
 }
+
+// waitedTTL is how long a long-poll request is remembered, well beyond any
+// MaxWait a client uses.
+const waitedTTL = time.Minute
 
 // countRequests observes every request the cluster receives. It goes
 // through the cluster's Observe rather than a kfake control function of its
 // own: the embedded cluster answers ApiVersions in a control function that
 // runs first, so a later one would never see those requests.
 func countRequests(cluster *embedded.Cluster) *requestCounter {
-	c := &requestCounter{counts: make(map[int16]int)}
-	cluster.Observe(func(req kmsg.Request) { c.observe(req.Key()) })
+	c := &requestCounter{counts: make(map[int16]int), waited: make(map[kmsg.Request]time.Time), pruned: time.Now()}
+	cluster.Observe(func(req kmsg.Request) { c.observe(req, time.Now()) })
 	return c
 }
 
-func (c *requestCounter) observe(key int16) {
+// observe counts req, unless it is a long poll seen before.
+func (c *requestCounter) observe(req kmsg.Request, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.counts[key]++
+	if key := kmsg.Key(req.Key()); key == kmsg.Fetch || key == kmsg.ShareFetch {
+		if _, again := c.waited[req]; again {
+			delete(c.waited, req) // kfake wakes a parked request once
+			return
+		}
+		c.waited[req] = now
+	}
+	c.counts[req.Key()]++
+	if now.Sub(c.pruned) > waitedTTL {
+		for r, at := range c.waited {
+			if now.Sub(at) > waitedTTL {
+				delete(c.waited, r)
+			}
+		}
+		c.pruned = now
+	}
 }
 
 // take returns the counts since the previous take and starts afresh, so
@@ -66,9 +96,19 @@ func (rc requestCounts) perResource(n int) string {
 	}
 	parts := make([]string, 0, len(kinds))
 	for _, kd := range kinds {
-		parts = append(parts, fmt.Sprintf("%s %.2f", kd.name, float64(kd.count)/float64(n)))
+		parts = append(parts, kd.name+" "+formatRate(float64(kd.count)/float64(n)))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// formatRate renders requests per resource with three decimals, enough
+// to hold a rate against a target such as 0.02, and a rate too small for
+// them with two significant digits, so that it never reads as zero.
+func formatRate(x float64) string {
+	if x > 0 && x < 0.001 {
+		return fmt.Sprintf("%.2g", x)
+	}
+	return fmt.Sprintf("%.3f", x)
 }
 
 type kindCount struct {

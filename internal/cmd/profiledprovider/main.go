@@ -1,0 +1,44 @@
+// Command profiledprovider is the kafkatenant provider with a CPU profile:
+// the benchmark builds it instead of the provider when asked to profile,
+// and every provider process Terraform starts writes its CPU profile to
+// the directory in KAFKATENANT_PROFILE_DIR when it exits.
+// It is never released.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/provider"
+)
+
+func main() {
+	dir := os.Getenv("KAFKATENANT_PROFILE_DIR")
+	if dir == "" {
+		log.Fatal("profiledprovider: set KAFKATENANT_PROFILE_DIR to the directory for the profiles")
+	}
+	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("cpu-%d.pprof", os.Getpid())))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		log.Fatal(err)
+	}
+	provider.SilenceUnrequestedLogs()
+	serveErr := providerserver.Serve(context.Background(), provider.New("profiled"), providerserver.ServeOpts{
+		Address: "registry.terraform.io/kafkatenant/kafkatenant",
+	})
+	pprof.StopCPUProfile()
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
+	if serveErr != nil {
+		log.Fatal(serveErr)
+	}
+}
