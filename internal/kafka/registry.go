@@ -49,6 +49,10 @@ type registry struct {
 	// resources at once, and they should share one read.
 	loadMu      sync.Mutex
 	lastRefresh time.Time
+	// createMu lets one write at a time create the topic. Creating it
+	// drops the topic from the client's metadata cache, which fails a
+	// record another write has already buffered for it.
+	createMu sync.Mutex
 
 	mu      sync.Mutex
 	snap    RegistrySnapshot
@@ -331,6 +335,8 @@ func (c *Client) produceRecord(ctx context.Context, key string, value []byte) (i
 // one partition, compacted, replicated as widely as the cluster allows (up
 // to three). Only writes call it, so a plan never creates the topic.
 func (c *Client) ensureRegistry(ctx context.Context) error {
+	c.reg.createMu.Lock()
+	defer c.reg.createMu.Unlock()
 	snap, err := c.Registry(ctx)
 	if err != nil {
 		return err

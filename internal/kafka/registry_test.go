@@ -267,3 +267,41 @@ func TestRegistryReadsAreShared(t *testing.T) {
 		t.Errorf("a refresh after another process wrote sees %d tenants, want 2", len(snap.Of("tenant")))
 	}
 }
+
+// The first writes of one process race to create the registry topic.
+// Creating it drops the topic from the client's metadata cache, which
+// used to fail a record another write had already buffered ("topic purged
+// while buffered"): every write must succeed.
+func TestRegistryFirstWritesOfOneClientAllLand(t *testing.T) {
+	ctx := context.Background()
+	c := startEmbedded(t)
+	for round := range 5 {
+		topic := "_kt_first_" + string(rune('a'+round))
+		cl := registryClient(t, c, topic)
+		var wg sync.WaitGroup
+		errs := make([]error, 8)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				// Staggered, so that the writes fall into different
+				// CreateTopics batches.
+				time.Sleep(time.Duration(i) * 3 * time.Millisecond)
+				_, errs[i] = cl.PutRecord(ctx, "virtual_cluster", "vc"+string(rune('0'+i)), spec{Prefix: "vc" + string(rune('0'+i)) + "."})
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d, write %d: %v", round, i, err)
+			}
+		}
+		snap, err := cl.RefreshRegistry(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(snap.Records) != len(errs) {
+			t.Fatalf("round %d: the registry holds %d records, want %d", round, len(snap.Records), len(errs))
+		}
+	}
+}

@@ -98,6 +98,7 @@ var moduleTestVars = map[string]func() []string{
 		return []string{"-var", "name=" + acctest.Name("team"), "-var", "virtual_cluster=" + acctest.Name("vc")}
 	},
 	"virtual-cluster": func() []string { return []string{"-var", "name=" + acctest.Name("vc")} },
+	"fair-share":      func() []string { return []string{"-var", "name=" + acctest.Name("shop")} },
 }
 
 // TestModules_terraformTest runs each published module's native tests
