@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The kafkatenant demo (`make demo`): on a machine with only Go, start the
-# embedded dev cluster, build the provider, and run init, apply, output, a
-# no-change plan, a plan that must be refused (refused/overcommit.tf, when
+# embedded dev cluster, build the provider, and run init, apply (whose end
+# prints the outputs, once), a no-change plan, a plan that must be refused (refused/overcommit.tf, when
 # the configuration has one) and destroy of examples/demo with a
 # Terraform-compatible CLI, using the locally built provider through a
 # development override. Everything lives in a temporary directory that is
@@ -11,7 +11,8 @@
 #   KAFKATENANT_DEMO_PORTS  the dev cluster's loopback ports (default 19092,19093,19094)
 #   KAFKATENANT_DEMO_DIR    the configuration to apply (default examples/demo)
 #   TF_ACC_TERRAFORM_PATH   the CLI to use; otherwise terraform or tofu on PATH,
-#                           else OpenTofu built from the Go module proxy (once, ~5 min)
+#                           else OpenTofu built from the Go module proxy into
+#                           ~/.cache/kafkatenant (once, about 5-7 minutes)
 set -euo pipefail
 
 config_dir=${KAFKATENANT_DEMO_DIR:-$(cd "$(dirname "$0")/.." && pwd)/examples/demo}
@@ -25,11 +26,10 @@ export TF_VAR_passwords
 step "$(basename "$cli") init"
 "$cli" init -input=false
 
-step "$(basename "$cli") apply"
+# The apply ends with the outputs: each team's client properties, the
+# capacity summary and a throttle status. They are not printed again.
+step "$(basename "$cli") apply (its outputs end it)"
 apply_without_warnings
-
-step "$(basename "$cli") output"
-"$cli" output
 
 step "$(basename "$cli") plan (must show no changes after the apply)"
 case $(plan_exit_code) in

@@ -48,6 +48,9 @@ var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 
 var cluster *embedded.Cluster
 
+// suiteCLI is the CLI the suite runs, resolved by Run.
+var suiteCLI tfcli.CLI
+
 // Run is the TestMain of packages with acceptance tests. With TF_ACC set it
 // resolves the CLI and starts the embedded cluster (unless EnvExternal is
 // 1); -sweep runs the sweepers against the configured cluster instead.
@@ -69,12 +72,13 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "acctest: no Terraform CLI:", err)
 		return 1
 	}
-	tmp, err := os.MkdirTemp("", "kafkatenant-acc-")
+	suiteCLI = cli
+	tmp, done, err := openSuiteDir()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "acctest:", err)
 		return 1
 	}
-	defer os.RemoveAll(tmp)
+	defer done()
 	if _, err := tfcli.Prepare(cli, filepath.Join(tmp, "cli"), ""); err != nil {
 		fmt.Fprintln(os.Stderr, "acctest: preparing the CLI environment:", err)
 		return 1

@@ -30,7 +30,56 @@ var (
 	buildOnce  sync.Once
 	pluginDir  string
 	buildError error
+	// suiteDir holds what the suite writes, the provider binary included;
+	// Run removes it when the tests end.
+	suiteDir string
+	// buildProvider builds the provider binary at path; tests replace it.
+	buildProvider = func(ctx context.Context, path string) error {
+		root, err := filepath.Abs(filepath.Join("..", ".."))
+		if err != nil {
+			return err
+		}
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", path, ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("building the provider: %w\n%s", err, out)
+		}
+		return nil
+	}
 )
+
+// openSuiteDir creates the suite's temporary directory and returns it with
+// the function that removes it, and everything the suite built in it.
+func openSuiteDir() (string, func(), error) {
+	dir, err := os.MkdirTemp("", "kafkatenant-acc-")
+	if err != nil {
+		return "", nil, err
+	}
+	suiteDir = dir
+	return dir, func() {
+		if err := os.RemoveAll(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "acctest: removing the suite's directory:", err)
+		}
+		suiteDir = ""
+	}, nil
+}
+
+// providerBinaryDir builds the provider once per test binary, into the
+// suite's directory, and returns the directory holding it.
+func providerBinaryDir(ctx context.Context) (string, error) {
+	buildOnce.Do(func() {
+		if suiteDir == "" {
+			buildError = fmt.Errorf("acctest.NewWorkspace needs acctest.Run as the package's TestMain, with TF_ACC set")
+			return
+		}
+		pluginDir = filepath.Join(suiteDir, "provider")
+		if buildError = os.MkdirAll(pluginDir, 0o755); buildError != nil {
+			return
+		}
+		buildError = buildProvider(ctx, filepath.Join(pluginDir, "terraform-provider-kafkatenant"))
+	})
+	return pluginDir, buildError
+}
 
 // NewWorkspace creates a working directory holding config, with a CLI
 // configuration that points Terraform at the freshly built provider.
@@ -92,26 +141,9 @@ func CopyTree(t *testing.T, from, to string) {
 func newWorkspace(t *testing.T) *Workspace {
 	t.Helper()
 	ctx := context.Background()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "kafkatenant-provider-")
-		if err != nil {
-			buildError = err
-			return
-		}
-		pluginDir = dir
-		root, err := filepath.Abs(filepath.Join("..", ".."))
-		if err != nil {
-			buildError = err
-			return
-		}
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, "terraform-provider-kafkatenant"), ".")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildError = fmt.Errorf("building the provider: %w\n%s", err, out)
-		}
-	})
-	if buildError != nil {
-		t.Fatal(buildError)
+	plugins, err := providerBinaryDir(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
 	cli, err := tfcli.Resolve(ctx, nil)
 	if err != nil {
@@ -127,7 +159,7 @@ provider_installation {
   }
   direct {}
 }
-`, pluginDir, pluginDir)
+`, plugins, plugins)
 	work := filepath.Join(dir, "work")
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		t.Fatal(err)

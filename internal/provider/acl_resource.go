@@ -28,6 +28,7 @@ var (
 	_ resource.ResourceWithImportState    = (*aclResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*aclResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*aclResource)(nil)
+	_ resource.ResourceWithIdentity       = (*aclResource)(nil)
 )
 
 // NewACLResource returns the kafkatenant_acl resource.
@@ -35,6 +36,7 @@ func NewACLResource() resource.Resource { return &aclResource{} }
 
 // aclResource manages one ACL binding.
 type aclResource struct {
+	aclIdentity
 	data *providerData
 }
 
@@ -128,6 +130,7 @@ func (r *aclResource) Configure(_ context.Context, req resource.ConfigureRequest
 }
 
 func (r *aclResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer keepIdentity(ctx, r, &resp.State, resp.Identity, &resp.Diagnostics)
 	ctx, end := r.data.begin(ctx)
 	defer end()
 	var plan aclModel
@@ -159,6 +162,7 @@ func (r *aclResource) Create(ctx context.Context, req resource.CreateRequest, re
 }
 
 func (r *aclResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	keepIdentity(ctx, r, &req.State, resp.Identity, &resp.Diagnostics)
 	ctx, end := r.data.begin(ctx)
 	defer end()
 	var state aclModel
@@ -188,6 +192,7 @@ func (r *aclResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 // Update only ever changes cross_tenant or the spelling of an enum, which
 // live in state alone: any other change replaces the binding.
 func (r *aclResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer keepIdentity(ctx, r, &resp.State, resp.Identity, &resp.Diagnostics)
 	ctx, end := r.data.begin(ctx)
 	defer end()
 	var plan aclModel
@@ -214,6 +219,10 @@ func (r *aclResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 }
 
 func (r *aclResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer keepIdentity(ctx, r, &resp.State, resp.Identity, &resp.Diagnostics)
+	if !importByIdentity(ctx, r, &req, &resp.Diagnostics) {
+		return
+	}
 	binding, err := parseACLID(req.ID)
 	if err == nil {
 		binding, err = binding.Canonical()
@@ -232,12 +241,16 @@ func (r *aclResource) ImportState(ctx context.Context, req resource.ImportStateR
 			return
 		}
 	}
-	state := aclModel{
+	resp.Diagnostics.Append(resp.State.Set(ctx, importedACL(binding))...)
+}
+
+// importedACL is the state of an imported canonical binding.
+func importedACL(binding kafka.ACL) aclModel {
+	return aclModel{
 		CrossTenant: types.BoolValue(false), Host: types.StringValue(binding.Host), ID: types.StringValue(aclID(binding)),
 		Operation: enumOf(binding.Operation), PatternType: enumOf(binding.PatternType), Permission: enumOf(binding.Permission),
 		Principal: types.StringValue(binding.Principal), ResourceName: types.StringValue(binding.ResourceName), ResourceType: enumOf(binding.ResourceType),
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
 func (r *aclResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {

@@ -817,6 +817,30 @@ func clusterScopeCheckedOnFewest(diags *diag.Diagnostics, entity string, leaders
 			"(those leading them now, or one while there are none). Lower its rates, or raise the declared capacity. Nothing was changed.", entity, leaders))
 }
 
+// importIdentityError reports an import block's identity that names no
+// object of the resource type.
+func importIdentityError(diags *diag.Diagnostics, resourceType, problem, example string) {
+	diags.AddError("Invalid Import Identity",
+		fmt.Sprintf("The identity in the import block of a %s %s. Give the identity as the resource's identity in state has it, for example %s.",
+			resourceType, problem, example))
+}
+
+// listNeedsCluster reports a list block planned while the provider's
+// connection settings are not yet known.
+func listNeedsCluster(diags *diag.Diagnostics, kind string) {
+	diags.AddError("Cannot List Without a Cluster",
+		fmt.Sprintf("Listing the %s needs the provider's connection settings, and they are not known yet (they come from another resource). "+
+			"Give the provider block values known before apply, or the KAFKATENANT_* environment variables, then run the query again.", kind))
+}
+
+// listFilterUnknown reports a list filter naming a tenant or virtual
+// cluster that is not registered.
+func listFilterUnknown(diags *diag.Diagnostics, attribute, kind, name, registryTopic string) {
+	diags.AddAttributeError(path.Root(attribute), "Unknown "+titleWords(attribute)+" in List Filter",
+		fmt.Sprintf("The list block's %s = %q names no %s registered in %q. Check the name (it is the %s's name attribute, not its prefix), "+
+			"or remove the filter to list everything. Nothing was listed.", attribute, name, kind, registryTopic, kind))
+}
+
 // objectNotRegistered reports a data source naming a virtual cluster or
 // tenant (kind as the registry keys it) that the registry does not hold,
 // listing those it does hold, up to a screenful.

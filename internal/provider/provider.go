@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -24,8 +25,9 @@ import (
 )
 
 var (
-	_ provider.Provider              = (*kafkatenantProvider)(nil)
-	_ provider.ProviderWithFunctions = (*kafkatenantProvider)(nil)
+	_ provider.Provider                  = (*kafkatenantProvider)(nil)
+	_ provider.ProviderWithFunctions     = (*kafkatenantProvider)(nil)
+	_ provider.ProviderWithListResources = (*kafkatenantProvider)(nil)
 )
 
 // New returns a constructor for the provider at the given version, as
@@ -177,7 +179,7 @@ func (p *kafkatenantProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 	data := &providerData{ledger: tenancy.NewLedger(), destroying: cliDestroying()}
-	resp.DataSourceData, resp.ResourceData = data, data
+	resp.DataSourceData, resp.ResourceData, resp.ListResourceData = data, data, data
 
 	if model.hasUnknown() || model.Capacity.hasUnknown() || model.Metrics.hasUnknown() {
 		// Connection settings that come from other resources are known
@@ -226,6 +228,16 @@ func (p *kafkatenantProvider) DataSources(context.Context) []func() datasource.D
 		NewTopicDataSource,
 		NewTopicsDataSource,
 		NewVirtualClusterDataSource,
+	}
+}
+
+func (p *kafkatenantProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewACLList,
+		NewQuotaList,
+		NewTenantList,
+		NewTopicList,
+		NewVirtualClusterList,
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 )
 
 func (r *quotaResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer keepIdentity(ctx, r, &resp.State, resp.Identity, &resp.Diagnostics)
 	ctx, end := r.data.begin(ctx)
 	defer end()
 	var plan quotaModel
@@ -30,6 +31,7 @@ func (r *quotaResource) Create(ctx context.Context, req resource.CreateRequest, 
 }
 
 func (r *quotaResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer keepIdentity(ctx, r, &resp.State, resp.Identity, &resp.Diagnostics)
 	ctx, end := r.data.begin(ctx)
 	defer end()
 	var plan, state quotaModel
@@ -268,6 +270,7 @@ type stateSetter interface {
 }
 
 func (r *quotaResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	keepIdentity(ctx, r, &req.State, resp.Identity, &resp.Diagnostics)
 	ctx, end := r.data.begin(ctx)
 	defer end()
 	var state quotaModel
@@ -358,6 +361,10 @@ func (r *quotaResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 }
 
 func (r *quotaResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer keepIdentity(ctx, r, &resp.State, resp.Identity, &resp.Diagnostics)
+	if !importByIdentity(ctx, r, &req, &resp.Diagnostics) {
+		return
+	}
 	entity, err := tenancy.ParseEntity(req.ID)
 	if err == nil {
 		err = entity.Validate()
@@ -366,14 +373,20 @@ func (r *quotaResource) ImportState(ctx context.Context, req resource.ImportStat
 		quotaImportIDError(&resp.Diagnostics, req.ID, err)
 		return
 	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, importedQuota(entity))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte(`true`))...)
+}
+
+// importedQuota is the state an import starts from: the entity alone,
+// per broker; Read adds the values the cluster holds.
+func importedQuota(entity tenancy.Entity) quotaModel {
 	m := quotaModel{
 		Entity: types.StringValue(entity.String()), ID: types.StringValue(entity.String()), Scope: types.StringValue(scopeBroker),
 		User: userOf(entity), ClientID: componentOf(entity, tenancy.EntityClientID), IP: componentOf(entity, tenancy.EntityIP),
 		Tenant: types.StringNull(), PerBroker: types.MapNull(types.Float64Type),
 	}
 	m.setValues(nil)
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte(`true`))...)
+	return m
 }
 
 func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {

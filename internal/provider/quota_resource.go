@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithImportState      = (*quotaResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*quotaResource)(nil)
 	_ resource.ResourceWithValidateConfig   = (*quotaResource)(nil)
+	_ resource.ResourceWithIdentity         = (*quotaResource)(nil)
 )
 
 // NewQuotaResource returns the kafkatenant_quota resource.
@@ -34,6 +35,7 @@ func NewQuotaResource() resource.Resource { return &quotaResource{} }
 
 // quotaResource manages the client quota of one entity.
 type quotaResource struct {
+	quotaIdentity
 	data *providerData
 }
 

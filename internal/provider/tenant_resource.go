@@ -31,6 +31,7 @@ var (
 	_ resource.ResourceWithImportState  = (*tenantResource)(nil)
 	_ resource.ResourceWithModifyPlan   = (*tenantResource)(nil)
 	_ resource.ResourceWithUpgradeState = (*tenantResource)(nil)
+	_ resource.ResourceWithIdentity     = (*tenantResource)(nil)
 )
 
 // Ranges of the tenant's whole numbers. Budgets add up partitions and
@@ -43,11 +44,14 @@ var (
 )
 
 // NewTenantResource returns the kafkatenant_tenant resource.
-func NewTenantResource() resource.Resource { return &tenantResource{} }
+func NewTenantResource() resource.Resource {
+	return &tenantResource{namedIdentity: namedIdentity{kind: "tenant"}}
+}
 
 // tenantResource manages a tenant: its registry record, SCRAM credential
 // and the prefixed ACLs of its namespace.
 type tenantResource struct {
+	namedIdentity
 	data *providerData
 }
 
@@ -210,6 +214,7 @@ func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer keepIdentity(ctx, r, &resp.State, resp.Identity, &resp.Diagnostics)
 	ctx, end := r.data.begin(ctx)
 	defer end()
 	var plan, config tenantModel
@@ -309,6 +314,7 @@ func (r *tenantResource) expectedACLs(ctx context.Context, t tenancy.Tenant, vc 
 }
 
 func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	keepIdentity(ctx, r, &req.State, resp.Identity, &resp.Diagnostics)
 	ctx, end := r.data.begin(ctx)
 	defer end()
 	var state tenantModel
@@ -350,11 +356,8 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 		registered = false
 	}
 	vc := view.ns.VirtualClusters[t.VirtualCluster]
-	want := tenantACLs(t, vc.SharedTopics, !snap.IdempotentWriteByTopic())
-	live := snap.ACLs(t.Principal)
 	imported, diags := req.Private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
-	creds := readCredentials(snap, t, state.Credentials, imported != nil)
 	forceDestroy := state.ForceDestroy
 	if forceDestroy.IsNull() {
 		forceDestroy = types.BoolValue(false)
@@ -365,13 +368,20 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 		other := view.records[tenancy.ClaimKey(v.OtherKind, v.OtherName)]
 		claimIntruder(&resp.Diagnostics, "tenant", name, v, other, view.ns.Tenants[v.OtherName].Principal)
 	}
-	// Only the bindings the cluster still holds go to state, so a binding
-	// removed outside Terraform shows in the plan as one to restore.
-	next := r.state(t, vc, creds, forceDestroy, present(want, live))
+	next := r.liveState(snap, t, vc, state.Credentials, imported != nil, forceDestroy)
 	next.Registered = types.BoolValue(registered)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 	setPrivate(ctx, resp.Private, privateTenantInputs, tenantInputs{SharedTopics: vc.SharedTopics, ClusterIdempotentWrite: !snap.IdempotentWriteByTopic()}, &resp.Diagnostics)
+}
+
+// liveState is the state of tenant t as the snapshot holds it: its
+// credential (adopted, when adopt is set, as an import does) and, of the
+// bindings it should hold, only those the cluster still holds, so that a
+// binding removed outside Terraform shows in the plan as one to restore.
+func (r *tenantResource) liveState(snap *kafka.Snapshot, t tenancy.Tenant, vc tenancy.VirtualCluster, prior *tenantCredentialsModel, adopt bool, forceDestroy types.Bool) tenantModel {
+	want := tenantACLs(t, vc.SharedTopics, !snap.IdempotentWriteByTopic())
+	return r.state(t, vc, readCredentials(snap, t, prior, adopt), forceDestroy, present(want, snap.ACLs(t.Principal)))
 }
 
 // tenantFromState rebuilds a tenant's registry record from its state, to
@@ -435,6 +445,7 @@ func readCredentials(snap *kafka.Snapshot, t tenancy.Tenant, prior *tenantCreden
 }
 
 func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer keepIdentity(ctx, r, &resp.State, resp.Identity, &resp.Diagnostics)
 	ctx, end := r.data.begin(ctx)
 	defer end()
 	var plan, state, config tenantModel
@@ -587,6 +598,10 @@ func (r *tenantResource) topicsUnder(ctx context.Context, prefix string) ([]stri
 }
 
 func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer keepIdentity(ctx, r, &resp.State, resp.Identity, &resp.Diagnostics)
+	if !importByIdentity(ctx, r, &req, &resp.Diagnostics) {
+		return
+	}
 	if problem := validators.ObjectNameProblem(req.ID); problem != "" {
 		importNameError(&resp.Diagnostics, "tenant", req.ID, problem)
 		return

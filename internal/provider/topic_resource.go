@@ -28,6 +28,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*topicResource)(nil)
 	_ resource.ResourceWithImportState = (*topicResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*topicResource)(nil)
+	_ resource.ResourceWithIdentity    = (*topicResource)(nil)
 )
 
 // Kafka's own limits: partition counts are 32-bit and replication factors
@@ -38,10 +39,13 @@ var (
 )
 
 // NewTopicResource returns the kafkatenant_topic resource.
-func NewTopicResource() resource.Resource { return &topicResource{} }
+func NewTopicResource() resource.Resource {
+	return &topicResource{namedIdentity: namedIdentity{kind: "topic"}}
+}
 
 // topicResource manages one Kafka topic.
 type topicResource struct {
+	namedIdentity
 	data *providerData
 }
 
@@ -118,6 +122,7 @@ func (r *topicResource) Configure(_ context.Context, req resource.ConfigureReque
 }
 
 func (r *topicResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer keepIdentity(ctx, r, &resp.State, resp.Identity, &resp.Diagnostics)
 	ctx, end := r.data.begin(ctx)
 	defer end()
 	var plan topicModel
@@ -186,6 +191,7 @@ func (r *topicResource) Create(ctx context.Context, req resource.CreateRequest, 
 }
 
 func (r *topicResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	keepIdentity(ctx, r, &req.State, resp.Identity, &resp.Diagnostics)
 	ctx, end := r.data.begin(ctx)
 	defer end()
 	var state topicModel
@@ -229,6 +235,7 @@ func (r *topicResource) Read(ctx context.Context, req resource.ReadRequest, resp
 }
 
 func (r *topicResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer keepIdentity(ctx, r, &resp.State, resp.Identity, &resp.Diagnostics)
 	ctx, end := r.data.begin(ctx)
 	defer end()
 	var plan, state topicModel
@@ -311,6 +318,10 @@ func (r *topicResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 }
 
 func (r *topicResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer keepIdentity(ctx, r, &resp.State, resp.Identity, &resp.Diagnostics)
+	if !importByIdentity(ctx, r, &req, &resp.Diagnostics) {
+		return
+	}
 	if problem := validators.TopicNameProblem(req.ID); problem != "" {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("The import ID %q is not a topic name: %s. Import a topic by its name, for example `terraform import kafkatenant_topic.orders orders`.", req.ID, problem))

@@ -25,14 +25,18 @@ var (
 	_ resource.ResourceWithConfigure   = (*virtualClusterResource)(nil)
 	_ resource.ResourceWithImportState = (*virtualClusterResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*virtualClusterResource)(nil)
+	_ resource.ResourceWithIdentity    = (*virtualClusterResource)(nil)
 )
 
 // NewVirtualClusterResource returns the kafkatenant_virtual_cluster resource.
-func NewVirtualClusterResource() resource.Resource { return &virtualClusterResource{} }
+func NewVirtualClusterResource() resource.Resource {
+	return &virtualClusterResource{namedIdentity: namedIdentity{kind: "virtual cluster"}}
+}
 
 // virtualClusterResource manages a virtual cluster's registry record and
 // the shared-topic grants of its tenants.
 type virtualClusterResource struct {
+	namedIdentity
 	data *providerData
 }
 
@@ -124,6 +128,7 @@ func (r *virtualClusterResource) Configure(_ context.Context, req resource.Confi
 }
 
 func (r *virtualClusterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer keepIdentity(ctx, r, &resp.State, resp.Identity, &resp.Diagnostics)
 	ctx, end := r.data.begin(ctx)
 	defer end()
 	var plan virtualClusterModel
@@ -161,6 +166,7 @@ func (r *virtualClusterResource) register(ctx context.Context, vc tenancy.Virtua
 }
 
 func (r *virtualClusterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	keepIdentity(ctx, r, &req.State, resp.Identity, &resp.Diagnostics)
 	ctx, end := r.data.begin(ctx)
 	defer end()
 	var state virtualClusterModel
@@ -205,6 +211,7 @@ func (r *virtualClusterResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *virtualClusterResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer keepIdentity(ctx, r, &resp.State, resp.Identity, &resp.Diagnostics)
 	ctx, end := r.data.begin(ctx)
 	defer end()
 	var plan, state virtualClusterModel
@@ -284,6 +291,10 @@ func (r *virtualClusterResource) Delete(ctx context.Context, req resource.Delete
 }
 
 func (r *virtualClusterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer keepIdentity(ctx, r, &resp.State, resp.Identity, &resp.Diagnostics)
+	if !importByIdentity(ctx, r, &req, &resp.Diagnostics) {
+		return
+	}
 	if problem := validators.ObjectNameProblem(req.ID); problem != "" {
 		importNameError(&resp.Diagnostics, "virtual cluster", req.ID, problem)
 		return

@@ -3,9 +3,12 @@ package tfcli
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // fakeBinary writes an executable file named name in dir and returns its
@@ -212,5 +215,104 @@ func TestCopyTree(t *testing.T) {
 	}
 	if _, err := os.Lstat(filepath.Join(to, "link")); !os.IsNotExist(err) {
 		t.Errorf("symlink was copied (err %v); only regular files should be", err)
+	}
+}
+
+// versionBinary writes a fake CLI that reports version v as terraform
+// version -json does.
+func versionBinary(t *testing.T, dir, name, v string) string {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	script := "#!/bin/sh\necho '{\"terraform_version\":\"" + v + "\",\"platform\":\"linux_amd64\"}'\n"
+	if err := os.WriteFile(p, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestResolveAtLeast(t *testing.T) {
+	ctx := context.Background()
+	t.Run("a recent enough tofu on PATH wins over an old terraform", func(t *testing.T) {
+		isolate(t)
+		versionBinary(t, os.Getenv("PATH"), "terraform", "1.11.4")
+		want := versionBinary(t, os.Getenv("PATH"), "tofu", "1.12.6")
+		cli, err := ResolveAtLeast(ctx, "1.12.0", nil)
+		if err != nil || cli.Path != want || !cli.OpenTofu {
+			t.Fatalf("ResolveAtLeast = %+v, %v; want tofu at %s", cli, err, want)
+		}
+	})
+	t.Run("only an old terraform: the cached OpenTofu build", func(t *testing.T) {
+		isolate(t)
+		versionBinary(t, os.Getenv("PATH"), "terraform", "1.11.4")
+		want := fakeBinary(t, filepath.Join(os.Getenv("KAFKATENANT_CACHE_DIR"), "opentofu-"+OpenTofuVersion), "tofu")
+		var progress []string
+		cli, err := ResolveAtLeast(ctx, "1.12.0", func(s string) { progress = append(progress, s) })
+		if err != nil || cli.Path != want || cli.Source != "cached OpenTofu build" {
+			t.Fatalf("ResolveAtLeast = %+v, %v; want the cached build %s", cli, err, want)
+		}
+		if len(progress) > 0 {
+			t.Errorf("a cached build reported progress: %v", progress)
+		}
+	})
+	t.Run("TF_ACC_TERRAFORM_PATH is the caller's choice, whatever its version", func(t *testing.T) {
+		isolate(t)
+		want := versionBinary(t, t.TempDir(), "terraform", "1.11.4")
+		t.Setenv("TF_ACC_TERRAFORM_PATH", want)
+		cli, err := ResolveAtLeast(ctx, "1.12.0", nil)
+		if err != nil || cli.Path != want {
+			t.Fatalf("ResolveAtLeast = %+v, %v; want %s", cli, err, want)
+		}
+	})
+	t.Run("newer than the pinned build", func(t *testing.T) {
+		isolate(t)
+		if _, err := ResolveAtLeast(ctx, "99.0.0", nil); err == nil || !strings.Contains(err.Error(), OpenTofuVersion) {
+			t.Fatalf("ResolveAtLeast(99.0.0) = %v, want an error naming the pinned version", err)
+		}
+	})
+}
+
+func TestVersion(t *testing.T) {
+	bin := versionBinary(t, t.TempDir(), "tofu", "1.12.6")
+	v, err := Version(context.Background(), bin)
+	if err != nil || v.String() != "1.12.6" {
+		t.Fatalf("Version = %v, %v; want 1.12.6", v, err)
+	}
+	bad := fakeBinary(t, t.TempDir(), "terraform")
+	if _, err := Version(context.Background(), bad); err == nil {
+		t.Fatal("Version of a CLI that prints no version succeeded")
+	}
+}
+
+// The compile step reports how many packages go build -v has named, every
+// heartbeat, and a failed build's error carries the compiler's messages
+// but not the package names.
+func TestBuilderCompile_reportsProgress(t *testing.T) {
+	defer func(d time.Duration) { heartbeat = d }(heartbeat)
+	heartbeat = 20 * time.Millisecond
+	var mu sync.Mutex
+	var lines []string
+	b := &builder{bin: "/cache/tofu", start: time.Now(), progress: func(s string) {
+		mu.Lock()
+		defer mu.Unlock()
+		lines = append(lines, s)
+	}}
+	script := `echo example.com/a >&2; echo example.com/b >&2; sleep 0.2; echo 'x.go:1:2: undefined: y' >&2; exit 1`
+	err := b.compile(exec.Command("sh", "-c", script), 5)
+	if err == nil || !strings.Contains(err.Error(), "x.go:1:2: undefined: y") || strings.Contains(err.Error(), "example.com/a") {
+		t.Fatalf("compile error = %v; want the compiler's message and no package names", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	found := false
+	for _, l := range lines {
+		if strings.Contains(l, "compiled 2 of at most 5 packages") && strings.HasPrefix(l, "OpenTofu "+OpenTofuVersion+" build [") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("progress = %q; want a line counting 2 of at most 5 packages", lines)
 	}
 }

@@ -1,0 +1,4 @@
+import {
+  to       = kafkatenant_tenant.payments
+  identity = { name = "payments" }
+}

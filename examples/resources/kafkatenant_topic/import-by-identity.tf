@@ -1,0 +1,4 @@
+import {
+  to       = kafkatenant_topic.orders
+  identity = { name = "payments.orders" }
+}

@@ -1,0 +1,4 @@
+import {
+  to       = kafkatenant_virtual_cluster.london
+  identity = { name = "london" }
+}
