@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/tfcli"
 )
@@ -174,6 +175,11 @@ provider_installation {
 // output and error. The provider reads the suite's KAFKATENANT_* variables.
 func (w *Workspace) Run(ctx context.Context, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, w.cli.Path, append(args, "-no-color")...)
+	// When ctx ends, interrupt the CLI as Ctrl-C would, so that it stops
+	// its providers and says what it was doing; kill it if it does not
+	// exit soon after.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 30 * time.Second
 	cmd.Dir = w.Dir
 	env := []string{"TF_CLI_CONFIG_FILE=" + w.rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"}
 	for _, kv := range os.Environ() {
@@ -189,6 +195,11 @@ func (w *Workspace) Run(ctx context.Context, args ...string) (string, error) {
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
+
+// commandTimeout bounds one CLI command of MustRun, far above what any
+// takes, so that a command that hangs fails its test instead of the whole
+// suite's timeout.
+const commandTimeout = 10 * time.Minute
 
 // Setenv sets variables for every later command of the workspace, over
 // the suite's: another cluster's KAFKATENANT_* settings, or TF_VAR_ inputs.
@@ -213,7 +224,12 @@ func (w *Workspace) Write(t *testing.T, config string) {
 // fails.
 func (w *Workspace) MustRun(t *testing.T, args ...string) string {
 	t.Helper()
-	out, err := w.Run(context.Background(), args...)
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+	defer cancel()
+	out, err := w.Run(ctx, args...)
+	if ctx.Err() != nil {
+		t.Fatalf("terraform %s did not finish within %s and was interrupted: %v\n%s", strings.Join(args, " "), commandTimeout, err, out)
+	}
 	if err != nil {
 		t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
