@@ -286,8 +286,10 @@ func applyRecord(snap *RegistrySnapshot, key, value []byte, offset int64) {
 
 // PutRecord writes an object's record with acks from all in-sync replicas
 // and returns its offset, creating the registry topic if it does not exist
-// yet. An update keeps the object's claim offset. The cache is brought up
-// to date, including any records other processes wrote before this one.
+// yet. An update keeps the object's claim offset. When it returns, the
+// cache holds every record up to this one, those other processes wrote
+// before it included: a claim checked against the cache afterwards sees
+// every earlier claim.
 func (c *Client) PutRecord(ctx context.Context, kind, name string, spec any) (int64, error) {
 	key := RecordKey(kind, name)
 	claimedAt := int64(-1)

@@ -161,7 +161,9 @@ func (d *providerData) claim(ctx context.Context, kind, name string, spec any, p
 	if _, err := d.client.PutRecord(ctx, kind, name, spec); err != nil {
 		return nil, err
 	}
-	v, err := d.registryView(ctx, true)
+	// PutRecord leaves every record up to this one in the cache, so the
+	// cached view holds every earlier claim; later ones lose to this.
+	v, err := d.registryView(ctx, false)
 	if err != nil {
 		return nil, err
 	}
