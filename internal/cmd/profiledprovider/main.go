@@ -1,7 +1,8 @@
-// Command profiledprovider is the kafkatenant provider with a CPU profile:
-// the benchmark builds it instead of the provider when asked to profile,
-// and every provider process Terraform starts writes its CPU profile to
-// the directory in KAFKATENANT_PROFILE_DIR when it exits.
+// Command profiledprovider is the kafkatenant provider with profiles: the
+// benchmark builds it instead of the provider when asked to profile, and
+// every provider process Terraform starts writes its CPU profile and its
+// heap profile (in use at exit, and everything allocated) to the directory
+// in KAFKATENANT_PROFILE_DIR when it exits.
 // It is never released.
 package main
 
@@ -38,7 +39,25 @@ func main() {
 	if err := f.Close(); err != nil {
 		log.Fatal(err)
 	}
+	if err := writeHeapProfile(filepath.Join(dir, fmt.Sprintf("heap-%d.pprof", os.Getpid()))); err != nil {
+		log.Fatal(err)
+	}
 	if serveErr != nil {
 		log.Fatal(serveErr)
 	}
+}
+
+// writeHeapProfile writes the heap profile to path. It holds both what is
+// in use and everything allocated since the start (go tool pprof
+// -sample_index=alloc_space), the latter being what drives the peak RSS.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
