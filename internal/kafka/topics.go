@@ -79,6 +79,30 @@ func (c *Client) describeTopics(ctx context.Context, names []string) (map[string
 	if cfgErr != nil {
 		return nil, cfgErr
 	}
+	return c.describedTopics(names, meta, configs)
+}
+
+// describeCreated describes topics just created, whose configs are known
+// from their CreateTopics answers, with a metadata request alone. Any topic
+// whose configs are not known sends the whole batch to describeTopics.
+func (c *Client) describeCreated(ctx context.Context, names []string, configs map[string]map[string]string) (map[string]TopicDescription, error) {
+	for _, name := range names {
+		if _, ok := configs[name]; !ok {
+			return c.describeTopics(ctx, names)
+		}
+	}
+	meta, err := c.readMetadata(ctx, names)
+	if err != nil {
+		return nil, fmt.Errorf("metadata request: %w", err)
+	}
+	return c.describedTopics(names, meta, configs)
+}
+
+// describedTopics combines a metadata answer for names with the configs
+// of each topic, keeps the snapshot in step with what they say, and
+// returns the described topics. A topic in only one of the two is
+// reported missing.
+func (c *Client) describedTopics(names []string, meta *kmsg.MetadataResponse, configs map[string]map[string]string) (map[string]TopicDescription, error) {
 	asked := make(map[string]bool, len(names))
 	for _, name := range names {
 		asked[name] = true
@@ -213,17 +237,20 @@ func (c *Client) createTopicBatch(ctx context.Context, specs []TopicSpec) []batc
 	if err != nil {
 		return failAll[TopicDescription](len(specs), err)
 	}
+	// The configs each created topic was given, as its CreateTopics answer
+	// reported them; a topic absent here is described afresh instead.
+	configs := map[string]map[string]string{}
 	for _, run := range uniqueRuns(specs, func(s TopicSpec) string { return s.Name }) {
 		var created []int
 		for backoff := 100 * time.Millisecond; len(run) > 0; backoff = min(2*backoff, time.Second) {
 			var again []int
-			created, again = c.createTopicsOnce(ctx, kcl, specs, run, results, created)
+			created, again = c.createTopicsOnce(ctx, kcl, specs, run, results, created, configs)
 			if len(again) == 0 || !sleepCtx(ctx, backoff) {
 				break
 			}
 			run = again
 		}
-		c.awaitCreated(ctx, specs, created, results)
+		c.awaitCreated(ctx, specs, created, results, configs)
 	}
 	return results
 }
@@ -247,7 +274,9 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 // retriable error, such as REQUEST_TIMED_OUT from a controller that may
 // have created them all the same. Asked again, such a topic answers
 // TOPIC_ALREADY_EXISTS, and the caller decides whether it is its own.
-func (c *Client) createTopicsOnce(ctx context.Context, kcl *kgo.Client, specs []TopicSpec, run []int, results []batchResult[TopicDescription], created []int) ([]int, []int) {
+// The configs a created topic's answer reports (CreateTopics v5, KIP-525)
+// are put in configs.
+func (c *Client) createTopicsOnce(ctx context.Context, kcl *kgo.Client, specs []TopicSpec, run []int, results []batchResult[TopicDescription], created []int, configs map[string]map[string]string) ([]int, []int) {
 	var again []int
 	req := kmsg.NewPtrCreateTopicsRequest()
 	req.TimeoutMillis = int32(c.cfg.timeout().Milliseconds())
@@ -280,6 +309,9 @@ func (c *Client) createTopicsOnce(ctx context.Context, kcl *kgo.Client, specs []
 		answered[t.Topic] = withMessage(kerr.ErrorForCode(t.ErrorCode), deref(t.ErrorMessage))
 		if t.ErrorCode == 0 {
 			answered[t.Topic] = nil
+			if set, ok := createdConfigs(raw.GetVersion(), t); ok {
+				configs[t.Topic] = set
+			}
 		}
 	}
 	for _, i := range run {
@@ -304,11 +336,30 @@ func (c *Client) createTopicsOnce(ctx context.Context, kcl *kgo.Client, specs []
 	return created, again
 }
 
+// createdConfigs returns the configs set on a topic that a CreateTopics
+// answer of the given version reports as created: those whose source is
+// the topic itself, or not given. It reports false when the answer holds
+// no configs to go by: before version 5, or when the broker could not
+// return them (ConfigErrorCode, for a principal without DESCRIBE_CONFIGS).
+func createdConfigs(version int16, t kmsg.CreateTopicsResponseTopic) (map[string]string, bool) {
+	if version < 5 || t.ConfigErrorCode != 0 {
+		return nil, false
+	}
+	set := map[string]string{}
+	for _, cfg := range t.Configs {
+		if cfg.Value != nil && (cfg.Source == int8(kmsg.ConfigSourceDynamicTopicConfig) || cfg.Source < 0) {
+			set[cfg.Name] = *cfg.Value
+		}
+	}
+	return set, true
+}
+
 // awaitCreated waits until every created topic is described with its
 // requested partitions, sharing each describe among them. A topic still
 // not visible when ctx ends keeps the partial description, so that callers
-// record a topic that exists.
-func (c *Client) awaitCreated(ctx context.Context, specs []TopicSpec, created []int, results []batchResult[TopicDescription]) {
+// record a topic that exists. The configs of topics in configs are taken
+// from there rather than described again.
+func (c *Client) awaitCreated(ctx context.Context, specs []TopicSpec, created []int, results []batchResult[TopicDescription], configs map[string]map[string]string) {
 	backoff := 50 * time.Millisecond
 	for len(created) > 0 {
 		names := make([]string, len(created))
@@ -316,7 +367,7 @@ func (c *Client) awaitCreated(ctx context.Context, specs []TopicSpec, created []
 			names[j] = specs[i].Name
 			c.forgetTopic(specs[i].Name)
 		}
-		found, err := c.describeTopics(ctx, names)
+		found, err := c.describeCreated(ctx, names, configs)
 		var waiting []int
 		for _, i := range created {
 			d, ok := found[specs[i].Name]

@@ -3,12 +3,15 @@ package kafka
 import (
 	"context"
 	"errors"
+	"maps"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // A process that loses a race to create a topic (the registry topic, when
@@ -50,5 +53,48 @@ func TestCreateTopic_alreadyExistsRefreshesCachedMetadata(t *testing.T) {
 	}
 	if end, ok := ends.Lookup("registry", 0); !ok || end.Err != nil {
 		t.Fatalf("ListEndOffsets right after ErrAlreadyExists found no partition 0 (ok=%v, err=%v): it read a stale cache", ok, end.Err)
+	}
+}
+
+// The configs a CreateTopics answer reports are taken only from a version
+// that carries them and a topic whose configs the broker could return, and
+// only those set on the topic itself: Apache Kafka lists every config with
+// its source, defaults included.
+func TestCreatedConfigs(t *testing.T) {
+	value := func(name, v string, source kmsg.ConfigSource) kmsg.CreateTopicsResponseTopicConfig {
+		c := kmsg.NewCreateTopicsResponseTopicConfig()
+		c.Name, c.Value, c.Source = name, kmsg.StringPtr(v), int8(source)
+		return c
+	}
+	answer := kmsg.NewCreateTopicsResponseTopic()
+	answer.Topic = "orders"
+	answer.Configs = []kmsg.CreateTopicsResponseTopicConfig{
+		value("retention.ms", "3600000", kmsg.ConfigSourceDynamicTopicConfig),
+		value("cleanup.policy", "delete", kmsg.ConfigSourceDefaultConfig),
+		value("segment.bytes", "1073741824", kmsg.ConfigSourceStaticBrokerConfig),
+	}
+	unsourced := answer
+	unsourced.Configs = []kmsg.CreateTopicsResponseTopicConfig{value("retention.ms", "3600000", -1)}
+	unreadable := answer
+	unreadable.ConfigErrorCode = kerr.TopicAuthorizationFailed.Code
+
+	for _, tc := range []struct {
+		name    string
+		version int16
+		topic   kmsg.CreateTopicsResponseTopic
+		want    map[string]string
+		known   bool
+	}{
+		{"sources given", 5, answer, map[string]string{"retention.ms": "3600000"}, true},
+		{"no sources", 7, unsourced, map[string]string{"retention.ms": "3600000"}, true},
+		{"before version 5", 4, answer, nil, false},
+		{"configs not readable", 5, unreadable, nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, known := createdConfigs(tc.version, tc.topic)
+			if known != tc.known || !maps.Equal(got, tc.want) {
+				t.Errorf("createdConfigs = %v, %v; want %v, %v", got, known, tc.want, tc.known)
+			}
+		})
 	}
 }

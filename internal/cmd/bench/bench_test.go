@@ -53,8 +53,8 @@ func TestCountRequests_observesWithoutHandling(t *testing.T) {
 	if n := got[int16(kmsg.CreateTopics)]; n != 2 {
 		t.Errorf("counted %d CreateTopics requests, want 2 (all counts: %s)", n, got.top(10))
 	}
-	if n := got[int16(kmsg.DescribeConfigs)]; n < 2 {
-		t.Errorf("counted %d DescribeConfigs requests, want at least 2: CreateTopic describes each new topic (all counts: %s)", n, got.top(10))
+	if n := got[int16(kmsg.Metadata)]; n < 2 {
+		t.Errorf("counted %d Metadata requests, want at least 2: CreateTopic waits for each new topic's metadata (all counts: %s)", n, got.top(10))
 	}
 	if again := counter.take(); again.total() != 0 {
 		t.Errorf("a second take right after the first returned %s; take must reset the counts", again.top(10))
