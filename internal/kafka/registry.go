@@ -133,13 +133,17 @@ func (c *Client) refreshRegistryLocked(ctx context.Context, all *kmsg.MetadataRe
 			delete(c.reg.own, offset)
 		}
 	}
-	return cloneSnapshot(snap), nil
+	return snap, nil
 }
 
+// registrySnapshot returns the cached registry. Its maps are shared with
+// every other caller and never change: a read or a folded write builds new
+// ones and replaces the cache. Serving every resource of a plan a copy
+// cost a copy of the whole registry per call.
 func (c *Client) registrySnapshot() RegistrySnapshot {
 	c.reg.mu.Lock()
 	defer c.reg.mu.Unlock()
-	return cloneSnapshot(c.reg.snap)
+	return c.reg.snap
 }
 
 func cloneSnapshot(s RegistrySnapshot) RegistrySnapshot {
@@ -360,8 +364,7 @@ func (c *Client) produceRecord(ctx context.Context, key string, value []byte) (i
 func (c *Client) foldOwnRecord(key string, value []byte, offset int64) bool {
 	c.reg.mu.Lock()
 	defer c.reg.mu.Unlock()
-	snap := &c.reg.snap
-	if !c.reg.loaded || !snap.Exists || offset < snap.Next {
+	if !c.reg.loaded || !c.reg.snap.Exists || offset < c.reg.snap.Next {
 		// Behind what was read: the caller reads again, which also finds a
 		// registry topic replaced since the last read.
 		return false
@@ -370,20 +373,22 @@ func (c *Client) foldOwnRecord(key string, value []byte, offset int64) bool {
 		c.reg.own = map[int64]ownRecord{}
 	}
 	c.reg.own[offset] = ownRecord{key: key, value: value}
-	folded := false
+	if _, ok := c.reg.own[c.reg.snap.Next]; !ok {
+		return false
+	}
+	// Callers hold the cached maps: fold into a copy and replace it.
+	snap := cloneSnapshot(c.reg.snap)
 	for {
 		r, ok := c.reg.own[snap.Next]
 		if !ok {
 			break
 		}
 		delete(c.reg.own, snap.Next)
-		applyRecord(snap, []byte(r.key), r.value, snap.Next)
+		applyRecord(&snap, []byte(r.key), r.value, snap.Next)
 		snap.Next++
-		folded = true
 	}
-	if folded {
-		snap.Generation++
-	}
+	snap.Generation++
+	c.reg.snap = snap
 	return offset < snap.Next
 }
 

@@ -349,6 +349,19 @@ func TestRegistryOwnWritesAreNotReadBack(t *testing.T) {
 			t.Errorf("the writer's cached registry misses tenant/%s", name)
 		}
 	}
+	// Every caller shares the cached maps: a later write must not change
+	// what an earlier caller holds.
+	if _, err := writer.PutRecord(ctx, "tenant", "e", spec{Prefix: "e."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := snap.Records["tenant/e"]; ok {
+		t.Error("a write changed the registry snapshot an earlier caller holds")
+	}
+	if later, err := writer.Registry(ctx); err != nil {
+		t.Fatal(err)
+	} else if _, ok := later.Records["tenant/e"]; !ok {
+		t.Error("the writer's cached registry misses tenant/e")
+	}
 
 	if _, err := other.PutRecord(ctx, "tenant", "theirs", spec{Prefix: "theirs."}); err != nil {
 		t.Fatal(err)
