@@ -1,8 +1,8 @@
 // Command profiledprovider is the kafkatenant provider with profiles: the
 // benchmark builds it instead of the provider when asked to profile, and
-// every provider process Terraform starts writes its CPU profile and its
-// heap profile (in use at exit, and everything allocated) to the directory
-// in KAFKATENANT_PROFILE_DIR when it exits.
+// every provider process Terraform starts writes its CPU profile, its heap
+// profile (in use at exit, and everything allocated) and its goroutines to
+// the directory in KAFKATENANT_PROFILE_DIR when it exits.
 // It is never released.
 package main
 
@@ -12,6 +12,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -39,7 +40,14 @@ func main() {
 	if err := f.Close(); err != nil {
 		log.Fatal(err)
 	}
-	if err := writeHeapProfile(filepath.Join(dir, fmt.Sprintf("heap-%d.pprof", os.Getpid()))); err != nil {
+	// A collection first, so that "in use" is what is still reachable once
+	// Terraform has closed the provider, not what the last collection of
+	// a busy run happened to find.
+	runtime.GC()
+	if err := writeProfile("heap", filepath.Join(dir, fmt.Sprintf("heap-%d.pprof", os.Getpid()))); err != nil {
+		log.Fatal(err)
+	}
+	if err := writeProfile("goroutine", filepath.Join(dir, fmt.Sprintf("goroutine-%d.pprof", os.Getpid()))); err != nil {
 		log.Fatal(err)
 	}
 	if serveErr != nil {
@@ -47,15 +55,16 @@ func main() {
 	}
 }
 
-// writeHeapProfile writes the heap profile to path. It holds both what is
-// in use and everything allocated since the start (go tool pprof
-// -sample_index=alloc_space), the latter being what drives the peak RSS.
-func writeHeapProfile(path string) error {
+// writeProfile writes the named runtime profile to path. The heap profile
+// holds both what is in use and everything allocated since the start (go
+// tool pprof -sample_index=alloc_space); the goroutine profile shows what
+// is still running once Terraform has closed the provider.
+func writeProfile(name, path string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+	if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
 		f.Close()
 		return err
 	}
