@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"os"
@@ -64,9 +65,6 @@ func writeProfile(name, path string) error {
 	if err != nil {
 		return err
 	}
-	if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	werr := pprof.Lookup(name).WriteTo(f, 0)
+	return errors.Join(werr, f.Close())
 }
