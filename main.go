@@ -3,11 +3,8 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
-
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/provider"
 )
@@ -24,11 +21,7 @@ func main() {
 	flag.Parse()
 
 	provider.SilenceUnrequestedLogs()
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: registryAddress,
-		Debug:   debug,
-	})
-	if err != nil {
+	if err := provider.Serve(registryAddress, version, debug); err != nil {
 		log.Fatal(err)
 	}
 }

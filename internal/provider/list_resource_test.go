@@ -41,11 +41,21 @@ func newListServer(t *testing.T) *listServer {
 	if !ok {
 		t.Fatal("the provider server does not serve list resources")
 	}
-	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	schemas := configureFromEnv(t, srv)
+	ids, err := srv.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, err := srv.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
+	return &listServer{t: t, server: srv, schemas: schemas, ids: ids.IdentitySchemas}
+}
+
+// configureFromEnv configures a provider server from the KAFKATENANT_*
+// variables alone, as an empty provider block does, and returns its
+// schemas.
+func configureFromEnv(t *testing.T, srv tfprotov6.ProviderServer) *tfprotov6.GetProviderSchemaResponse {
+	t.Helper()
+	ctx := context.Background()
+	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +69,7 @@ func newListServer(t *testing.T) *listServer {
 		t.Fatal(err)
 	}
 	failOnDiagnostics(t, "ConfigureProvider", resp.Diagnostics)
-	return &listServer{t: t, server: srv, schemas: schemas, ids: ids.IdentitySchemas}
+	return schemas
 }
 
 // nullAttributes returns every attribute of an object type, null.

@@ -1,0 +1,4 @@
+package provider
+
+// Releasable exposes releasable to the external tests.
+var Releasable = releasable
