@@ -39,7 +39,7 @@ func main() {
 		selected    = flag.String("workload", "topics,job", "comma-separated workloads to run, in this order: topics, job")
 		parallelism = flag.Int("parallelism", 10, "the -parallelism passed to terraform apply, plan and destroy")
 		repeat      = flag.Int("repeat", 1, "rounds per size; each round takes every phase's runs, and the table reports medians")
-		cpuProfile  = flag.String("cpuprofile", "", "a directory for the CPU, heap and goroutine profiles of every provider process (cpu-, heap- and goroutine-<pid>.pprof; read them with go tool pprof); "+
+		cpuProfile  = flag.String("cpuprofile", "", "a directory for the CPU, heap and goroutine profiles of every provider process (cpu-, heap- and goroutine-<pid>.pprof; read them with go tool pprof) and its heap over time (memory-<pid>.txt); "+
 			"the provider is built with internal/cmd/profiledprovider instead")
 		sizes = map[string]*string{}
 	)
