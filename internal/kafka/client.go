@@ -48,6 +48,9 @@ type Client struct {
 	snapMu   sync.RWMutex
 	snap     *Snapshot
 	snapErr  error
+	// snapshotConfigTopics is the most topics whose configs a snapshot
+	// loads up front: maxSnapshotConfigTopics, lowered by tests.
+	snapshotConfigTopics int
 
 	allTopics *freshRead[*kmsg.MetadataResponse]
 	allQuotas *freshRead[[]ClientQuota]
@@ -75,7 +78,7 @@ const maxWriteBatch = 500
 
 // NewClient returns a Client for cfg without connecting.
 func NewClient(cfg Config) *Client {
-	c := &Client{cfg: cfg}
+	c := &Client{cfg: cfg, snapshotConfigTopics: maxSnapshotConfigTopics}
 	c.reg.topic = cfg.RegistryTopic
 	if c.reg.topic == "" {
 		c.reg.topic = DefaultRegistryTopic

@@ -126,7 +126,7 @@ func (s *Snapshot) load(ctx context.Context) error {
 
 	g, gctx := errgroup.WithContext(ctx)
 	names := slices.Sorted(mapKeys(s.topics))
-	if len(names) <= maxSnapshotConfigTopics {
+	if len(names) <= c.snapshotConfigTopics {
 		var mu sync.Mutex
 		for chunk := range slices.Chunk(names, configsPerRequest) {
 			g.Go(func() error {

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
@@ -275,5 +276,49 @@ func TestSnapshot_topicLayouts(t *testing.T) {
 	defer tally.mu.Unlock()
 	if len(tally.counts) != 0 {
 		t.Errorf("TopicLayouts sent requests %v, want none", tally.counts)
+	}
+}
+
+// On a cluster with more topics than a snapshot loads the configs of, the
+// snapshot holds every topic's partitions and fetches a topic's configs
+// only when a plan asks about that topic, once.
+func TestSnapshot_largeClusterFetchesConfigsOnDemand(t *testing.T) {
+	fake, c, tally := tallyingCluster(t)
+	ctx := context.Background()
+	other, err := kgo.NewClient(kgo.SeedBrokers(fake.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	retention := "3600000"
+	for _, name := range []string{"a", "b", "c"} {
+		if _, err := kadm.NewClient(other).CreateTopic(ctx, 2, 1, map[string]*string{"retention.ms": &retention}, name); err != nil {
+			t.Fatalf("creating topic %s: %v", name, err)
+		}
+	}
+	kafka.SetSnapshotConfigTopics(c, 2)
+
+	tally.reset()
+	snap, err := c.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := tally.get(kmsg.DescribeConfigs); n != 0 {
+		t.Errorf("loading the snapshot of 3 topics with a limit of 2 sent %d DescribeConfigs requests, want 0", n)
+	}
+	for range 2 {
+		d, ok, err := snap.Topic(ctx, "b")
+		if err != nil || !ok {
+			t.Fatalf("Topic(b) = %v, %v", ok, err)
+		}
+		if d.Partitions != 2 || d.DynamicConfigs["retention.ms"] != retention {
+			t.Errorf("Topic(b) = %d partitions and configs %v, want 2 and retention.ms=%s", d.Partitions, d.DynamicConfigs, retention)
+		}
+	}
+	if n := tally.get(kmsg.DescribeConfigs); n != 1 {
+		t.Errorf("asking twice for one topic's configs sent %d DescribeConfigs requests, want 1", n)
+	}
+	if _, ok, err := snap.Topic(ctx, "missing"); err != nil || ok {
+		t.Errorf("Topic(missing) = %v, %v; want absent", ok, err)
 	}
 }
