@@ -158,7 +158,7 @@ func (c *Client) createACLsOnce(ctx context.Context, calls [][]ACL) []batchResul
 	}
 	return perCallResults(calls, len(resp.Results), func(i int) (int16, *string) {
 		return resp.Results[i].ErrorCode, resp.Results[i].ErrorMessage
-	}, "creating", func(done []ACL) { c.loadedSnapshot().changeACLs(done, nil) })
+	}, "creating", func(done []ACL) { c.wrote(func(s *Snapshot) { s.changeACLs(done, nil) }) })
 }
 
 // perCallResults maps the per-binding results of one batched ACL request
@@ -240,7 +240,7 @@ func (c *Client) deleteACLsOnce(ctx context.Context, calls [][]ACL) []batchResul
 	}
 	return perCallResults(calls, len(resp.Results), func(i int) (int16, *string) {
 		return resp.Results[i].ErrorCode, resp.Results[i].ErrorMessage
-	}, "deleting", func(done []ACL) { c.loadedSnapshot().changeACLs(nil, done) })
+	}, "deleting", func(done []ACL) { c.wrote(func(s *Snapshot) { s.changeACLs(nil, done) }) })
 }
 
 // DescribeACLs returns every binding of principal, sorted, or every binding

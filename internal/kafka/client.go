@@ -48,6 +48,7 @@ type Client struct {
 	snapMu   sync.RWMutex
 	snap     *Snapshot
 	snapErr  error
+	journal  snapshotJournal
 	// snapshotConfigTopics is the most topics whose configs a snapshot
 	// loads up front: maxSnapshotConfigTopics, lowered by tests.
 	snapshotConfigTopics int
@@ -86,32 +87,20 @@ func NewClient(cfg Config) *Client {
 	timeout := cfg.timeout()
 	c.topics = newCoalescer(batchWindow, timeout, maxTopicBatch, c.describeTopics)
 	c.allTopics = newFreshRead(timeout, func(ctx context.Context) (*kmsg.MetadataResponse, error) {
-		meta, err := c.readMetadata(ctx, nil)
-		if err == nil {
-			c.loadedSnapshot().putTopicMetadata(meta)
-		}
-		return meta, err
+		return readInto(ctx, c, func(ctx context.Context) (*kmsg.MetadataResponse, error) {
+			return c.readMetadata(ctx, nil)
+		}, (*Snapshot).putTopicMetadata)
 	})
 	c.allQuotas = newFreshRead(timeout, func(ctx context.Context) ([]ClientQuota, error) {
-		quotas, err := c.describeAllQuotas(ctx)
-		if err == nil {
-			c.loadedSnapshot().putQuotas(quotas)
-		}
-		return quotas, err
+		return readInto(ctx, c, c.describeAllQuotas, (*Snapshot).putQuotas)
 	})
 	c.allSCRAM = newFreshRead(timeout, func(ctx context.Context) (map[string][]SCRAMCredential, error) {
-		users, err := c.describeSCRAMUsers(ctx)
-		if err == nil {
-			c.loadedSnapshot().putSCRAMUsers(cloneSCRAMUsers(users))
-		}
-		return users, err
+		return readInto(ctx, c, c.describeSCRAMUsers, func(s *Snapshot, users map[string][]SCRAMCredential) {
+			s.putSCRAMUsers(cloneSCRAMUsers(users))
+		})
 	})
 	c.allACLs = newFreshRead(timeout, func(ctx context.Context) ([]ACL, error) {
-		acls, err := c.describeAllACLs(ctx)
-		if err == nil {
-			c.loadedSnapshot().putACLs(acls)
-		}
-		return acls, err
+		return readInto(ctx, c, c.describeAllACLs, (*Snapshot).putACLs)
 	})
 	c.createTopics = newBatcher(batchWindow, timeout, maxWriteBatch, c.createTopicBatch)
 	c.deleteTopics = newBatcher(batchWindow, timeout, maxWriteBatch, c.deleteTopicBatch)

@@ -214,7 +214,7 @@ func (c *Client) alterQuotaBatch(ctx context.Context, alters []quotaAlter) []bat
 				case r.Err != nil:
 					results[i].err = fmt.Errorf("altering the client quota of %s: %w", key, withMessage(r.Err, r.ErrMessage))
 				case !validate:
-					c.loadedSnapshot().alterQuota(a.entity, a.set, a.remove)
+					c.wrote(func(s *Snapshot) { s.alterQuota(a.entity, a.set, a.remove) })
 				}
 			}
 		}

@@ -110,9 +110,9 @@ func (c *Client) alterSCRAMBatch(ctx context.Context, alters []scramAlter) []bat
 			case r.Err != nil && !(a.remove && errors.Is(r.Err, kerr.ResourceNotFound)):
 				results[i].err = fmt.Errorf("%s the %s credential of %q: %w", verb, a.mechanism, a.user, withMessage(r.Err, r.ErrMessage))
 			case a.remove:
-				c.loadedSnapshot().deleteSCRAM(a.user, a.mechanism)
+				c.wrote(func(s *Snapshot) { s.deleteSCRAM(a.user, a.mechanism) })
 			default:
-				c.loadedSnapshot().setSCRAM(a.user, a.mechanism, a.iterations)
+				c.wrote(func(s *Snapshot) { s.setSCRAM(a.user, a.mechanism, a.iterations) })
 			}
 		}
 	}

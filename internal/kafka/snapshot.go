@@ -57,14 +57,14 @@ type Snapshot struct {
 // cannot read the cluster once will not read it a second time either.
 func (c *Client) Snapshot(ctx context.Context) (*Snapshot, error) {
 	c.snapOnce.Do(func() {
+		mark := c.startRead()
 		s := &Snapshot{c: c}
 		if err := s.load(ctx); err != nil {
 			c.snapErr = err
+			c.endRead(mark, nil)
 			return
 		}
-		c.snapMu.Lock()
-		c.snap = s
-		c.snapMu.Unlock()
+		c.publish(mark, s)
 	})
 	c.snapMu.RLock()
 	defer c.snapMu.RUnlock()
@@ -435,7 +435,8 @@ func cloneQuota(q ClientQuota) ClientQuota {
 }
 
 // The methods below keep a loaded snapshot current with what this client
-// wrote or read fresh. They do nothing on a nil snapshot.
+// wrote or read fresh, through Client.wrote and Client.endRead. They do
+// nothing on a nil snapshot.
 
 func (s *Snapshot) putTopic(d TopicDescription) {
 	if s == nil {
@@ -445,6 +446,18 @@ func (s *Snapshot) putTopic(d TopicDescription) {
 	defer s.mu.Unlock()
 	s.topics[d.Name] = d
 	s.configsKnown[d.Name] = true
+}
+
+// seenTopics records a read of the named topics: those found are put,
+// the others removed.
+func (s *Snapshot) seenTopics(names []string, found map[string]TopicDescription) {
+	for _, name := range names {
+		if d, ok := found[name]; ok {
+			s.putTopic(d)
+		} else {
+			s.removeTopic(name)
+		}
+	}
 }
 
 func (s *Snapshot) removeTopic(name string) {

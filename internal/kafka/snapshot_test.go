@@ -322,3 +322,58 @@ func TestSnapshot_largeClusterFetchesConfigsOnDemand(t *testing.T) {
 		t.Errorf("Topic(missing) = %v, %v; want absent", ok, err)
 	}
 }
+
+// A topic this client deletes while its snapshot is loading stays deleted
+// in the snapshot, although the load read the topics before the delete.
+// A plan's snapshot once kept such a topic and counted it against its
+// tenant's budget until the plan gave up.
+func TestSnapshot_keepsWritesMadeWhileLoading(t *testing.T) {
+	fake, c, _ := tallyingCluster(t)
+	ctx := context.Background()
+	other, err := kgo.NewClient(kgo.SeedBrokers(fake.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	for _, name := range []string{"gone", kafka.DefaultRegistryTopic} {
+		if _, err := kadm.NewClient(other).CreateTopic(ctx, 1, 1, nil, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := other.ProduceSync(ctx, &kgo.Record{Topic: kafka.DefaultRegistryTopic, Key: []byte("tenant/x"), Value: []byte("{}")}).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	// The load reads the registry after it has read the topics, on a
+	// connection of its own; hold that read until the delete is done.
+	loading, release := make(chan struct{}), make(chan struct{})
+	var held sync.Once
+	fake.ControlKey(int16(kmsg.Fetch), func(kmsg.Request) (kmsg.Response, error, bool) {
+		fake.KeepControl()
+		held.Do(func() {
+			close(loading)
+			fake.SleepControl(func() { <-release })
+		})
+		return nil, nil, false
+	})
+	type loaded struct {
+		snap *kafka.Snapshot
+		err  error
+	}
+	done := make(chan loaded, 1)
+	go func() {
+		snap, err := c.Snapshot(ctx)
+		done <- loaded{snap, err}
+	}()
+	<-loading
+	if err := c.DeleteTopic(ctx, "gone"); err != nil {
+		t.Fatalf("deleting the topic while the snapshot loads: %v", err)
+	}
+	close(release)
+	got := <-done
+	if got.err != nil {
+		t.Fatal(got.err)
+	}
+	if got.snap.HasTopic("gone") {
+		t.Error("the snapshot holds topic gone, which this client deleted while it was loading")
+	}
+}

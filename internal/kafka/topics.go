@@ -61,6 +61,13 @@ func (c *Client) DescribeTopic(ctx context.Context, name string) (TopicDescripti
 // describeTopics is the batched fetch behind DescribeTopic. Topics missing
 // from the cluster are absent from the result.
 func (c *Client) describeTopics(ctx context.Context, names []string) (map[string]TopicDescription, error) {
+	return readInto(ctx, c, func(ctx context.Context) (map[string]TopicDescription, error) {
+		return c.readTopics(ctx, names)
+	}, func(s *Snapshot, found map[string]TopicDescription) { s.seenTopics(names, found) })
+}
+
+// readTopics reads the named topics' metadata and configs at once.
+func (c *Client) readTopics(ctx context.Context, names []string) (map[string]TopicDescription, error) {
 	var (
 		configs  map[string]map[string]string
 		cfgErr   error
@@ -79,7 +86,7 @@ func (c *Client) describeTopics(ctx context.Context, names []string) (map[string
 	if cfgErr != nil {
 		return nil, cfgErr
 	}
-	return c.describedTopics(names, meta, configs)
+	return describedTopics(names, meta, configs)
 }
 
 // describeCreated describes topics just created, whose configs are known
@@ -91,18 +98,19 @@ func (c *Client) describeCreated(ctx context.Context, names []string, configs ma
 			return c.describeTopics(ctx, names)
 		}
 	}
-	meta, err := c.readMetadata(ctx, names)
-	if err != nil {
-		return nil, fmt.Errorf("metadata request: %w", err)
-	}
-	return c.describedTopics(names, meta, configs)
+	return readInto(ctx, c, func(ctx context.Context) (map[string]TopicDescription, error) {
+		meta, err := c.readMetadata(ctx, names)
+		if err != nil {
+			return nil, fmt.Errorf("metadata request: %w", err)
+		}
+		return describedTopics(names, meta, configs)
+	}, func(s *Snapshot, found map[string]TopicDescription) { s.seenTopics(names, found) })
 }
 
 // describedTopics combines a metadata answer for names with the configs
-// of each topic, keeps the snapshot in step with what they say, and
-// returns the described topics. A topic in only one of the two is
-// reported missing.
-func (c *Client) describedTopics(names []string, meta *kmsg.MetadataResponse, configs map[string]map[string]string) (map[string]TopicDescription, error) {
+// of each topic and returns the described topics. A topic in only one of
+// the two is reported missing.
+func describedTopics(names []string, meta *kmsg.MetadataResponse, configs map[string]map[string]string) (map[string]TopicDescription, error) {
 	asked := make(map[string]bool, len(names))
 	for _, name := range names {
 		asked[name] = true
@@ -129,14 +137,6 @@ func (c *Client) describedTopics(names []string, meta *kmsg.MetadataResponse, co
 		}
 		d.DynamicConfigs = dc
 		out[d.Name] = d
-	}
-	snap := c.loadedSnapshot()
-	for _, name := range names {
-		if d, ok := out[name]; ok {
-			snap.putTopic(d)
-		} else {
-			snap.removeTopic(name)
-		}
 	}
 	return out, nil
 }
@@ -373,6 +373,7 @@ func (c *Client) awaitCreated(ctx context.Context, specs []TopicSpec, created []
 			d, ok := found[specs[i].Name]
 			if err == nil && ok && (specs[i].Partitions <= 0 || d.Partitions == specs[i].Partitions) {
 				results[i].val = d
+				c.wrote(func(s *Snapshot) { s.putTopic(d) })
 				continue
 			}
 			if ok {
@@ -414,6 +415,7 @@ func (c *Client) awaitTopic(ctx context.Context, name string, ready func(TopicDe
 	for {
 		d, err := c.DescribeTopic(ctx, name)
 		if err == nil && ready(d) {
+			c.wrote(func(s *Snapshot) { s.putTopic(d) })
 			return d, nil
 		}
 		if err != nil && !errors.Is(err, ErrNotFound) {
@@ -479,13 +481,13 @@ func (c *Client) deleteTopicBatch(ctx context.Context, names []string) []batchRe
 			case !ok:
 				results[i].err = fmt.Errorf("deleting topic %q: the cluster did not answer for the topic", name)
 			case errors.Is(terr, kerr.UnknownTopicOrPartition):
-				c.loadedSnapshot().removeTopic(name)
+				c.wrote(func(s *Snapshot) { s.removeTopic(name) })
 				results[i].err = fmt.Errorf("topic %q: %w", name, ErrNotFound)
 			case terr != nil:
 				results[i].err = fmt.Errorf("deleting topic %q: %w", name, terr)
 			default:
 				c.forgetTopic(name)
-				c.loadedSnapshot().removeTopic(name)
+				c.wrote(func(s *Snapshot) { s.removeTopic(name) })
 			}
 		}
 	}
@@ -535,7 +537,7 @@ func (c *Client) AlterTopicConfigs(ctx context.Context, name string, set map[str
 			return fmt.Errorf("altering configs of topic %q: %w", name, withMessage(r.Err, r.ErrMessage))
 		}
 	}
-	c.loadedSnapshot().alterTopicConfigs(name, set, reset)
+	c.wrote(func(s *Snapshot) { s.alterTopicConfigs(name, set, reset) })
 	return nil
 }
 
