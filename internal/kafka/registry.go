@@ -58,9 +58,20 @@ type registry struct {
 	snap    RegistrySnapshot
 	topicID [16]byte
 	loaded  bool
+	// route is the metadata the last read found the registry topic in,
+	// when it exists: a fresh read fetches from the leader it names,
+	// asking for the topic by ID, and reads metadata again only when that
+	// fetch fails (topic deleted or replaced, leader moved).
+	route *registryRoute
 	// own holds this client's acknowledged records beyond snap.Next, by
 	// offset, until the records before them are read.
 	own map[int64]ownRecord
+}
+
+// registryRoute is a metadata answer and its entry for the registry topic.
+type registryRoute struct {
+	all  *kmsg.MetadataResponse
+	meta *kmsg.MetadataResponseTopic
 }
 
 // ownRecord is a record this client wrote.
@@ -109,6 +120,15 @@ func (c *Client) refreshRegistryLocked(ctx context.Context, all *kmsg.MetadataRe
 		return RegistrySnapshot{}, err
 	}
 	if all == nil {
+		c.reg.mu.Lock()
+		route := c.reg.route
+		c.reg.mu.Unlock()
+		if route != nil {
+			if snap, err := c.readRegistryAt(ctx, kcl, route.all, route.meta, started, true); err == nil {
+				return snap, nil
+			}
+			// Wherever the topic went, the metadata says.
+		}
 		if all, err = c.readMetadata(ctx, []string{c.reg.topic}); err != nil {
 			return RegistrySnapshot{}, fmt.Errorf("reading the registry topic %q: %w", c.reg.topic, err)
 		}
@@ -118,11 +138,26 @@ func (c *Client) refreshRegistryLocked(ctx context.Context, all *kmsg.MetadataRe
 			}
 		}
 	}
+	return c.readRegistryAt(ctx, kcl, all, meta, started, false)
+}
+
+// readRegistryAt brings the cache up to the registry topic's end, reading
+// it where all and meta say. byRoute says they are the route of an earlier
+// read: the fetch must then ask for the topic by ID, so that a registry
+// deleted or replaced since fails it instead of being read as the old one.
+func (c *Client) readRegistryAt(ctx context.Context, kcl *kgo.Client, all *kmsg.MetadataResponse, meta *kmsg.MetadataResponseTopic, started time.Time, byRoute bool) (RegistrySnapshot, error) {
 	c.reg.mu.Lock()
 	defer c.reg.mu.Unlock()
 	snap := cloneSnapshot(c.reg.snap)
-	if err := c.readRegistry(ctx, kcl, all, meta, &snap); err != nil {
+	if err := c.readRegistry(ctx, kcl, all, meta, &snap, byRoute); err != nil {
 		return RegistrySnapshot{}, err
+	}
+	c.reg.route = nil
+	if snap.Exists {
+		// Keep the brokers and the topic's entry, not a whole cluster's
+		// metadata.
+		entry := *meta
+		c.reg.route = &registryRoute{all: &kmsg.MetadataResponse{Brokers: all.Brokers}, meta: &entry}
 	}
 	if !sameRecords(snap, c.reg.snap) {
 		snap.Generation = c.reg.snap.Generation + 1
@@ -180,7 +215,7 @@ func sameRecords(a, b RegistrySnapshot) bool {
 // Fetch requests to the partition's leader, over the client's own
 // connections. A registry topic deleted (or deleted and created again)
 // since the last read empties snap first.
-func (c *Client) readRegistry(ctx context.Context, kcl *kgo.Client, all *kmsg.MetadataResponse, meta *kmsg.MetadataResponseTopic, snap *RegistrySnapshot) error {
+func (c *Client) readRegistry(ctx context.Context, kcl *kgo.Client, all *kmsg.MetadataResponse, meta *kmsg.MetadataResponseTopic, snap *RegistrySnapshot, byID bool) error {
 	if snap.Records == nil {
 		snap.Records, snap.Skipped = map[string]Record{}, map[string]SkippedRecord{}
 	}
@@ -210,8 +245,8 @@ func (c *Client) readRegistry(ctx context.Context, kcl *kgo.Client, all *kmsg.Me
 	}
 	broker := c.brokerAt(kcl, leader, all)
 	for stalls := 0; ; {
-		fp, err := c.fetchRegistry(ctx, broker, meta.TopicID, snap.Next)
-		if errors.Is(err, kerr.OffsetOutOfRange) && snap.Next > 0 {
+		fp, err := c.fetchRegistry(ctx, broker, meta.TopicID, snap.Next, byID)
+		if errors.Is(err, kerr.OffsetOutOfRange) && snap.Next > 0 && !byID {
 			// The topic was emptied or replaced under the same ID: read it
 			// again from its start.
 			reset()
@@ -239,9 +274,14 @@ func (c *Client) readRegistry(ctx context.Context, kcl *kgo.Client, all *kmsg.Me
 	}
 }
 
+// errRegistryByName is a fetch by ID that a broker too old for topic IDs
+// (Fetch v13, Kafka 3.1) served by name.
+var errRegistryByName = errors.New("the broker fetched the registry by name, not by topic ID")
+
 // fetchRegistry asks the leader for the registry partition from offset,
-// without waiting for new records.
-func (c *Client) fetchRegistry(ctx context.Context, broker *kgo.Broker, topicID [16]byte, offset int64) (kgo.FetchPartition, error) {
+// without waiting for new records. byID refuses an answer from a broker
+// that cannot tell topics apart by ID.
+func (c *Client) fetchRegistry(ctx context.Context, broker *kgo.Broker, topicID [16]byte, offset int64, byID bool) (kgo.FetchPartition, error) {
 	req := kmsg.NewPtrFetchRequest()
 	req.ReplicaID = -1
 	req.MaxWaitMillis = 0
@@ -259,6 +299,9 @@ func (c *Client) fetchRegistry(ctx context.Context, broker *kgo.Broker, topicID 
 		return kgo.FetchPartition{}, err
 	}
 	resp := raw.(*kmsg.FetchResponse)
+	if byID && resp.GetVersion() < 13 {
+		return kgo.FetchPartition{}, errRegistryByName
+	}
 	if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
 		return kgo.FetchPartition{}, err
 	}

@@ -382,3 +382,77 @@ func TestRegistryOwnWritesAreNotReadBack(t *testing.T) {
 		}
 	}
 }
+
+// A fresh read of the registry fetches from where the last read found it,
+// by topic ID, with no metadata request; a registry deleted or replaced
+// since fails that fetch, and the read then finds it through metadata.
+func TestRegistryRefreshFetchesByRoute(t *testing.T) {
+	ctx := context.Background()
+	c := startEmbedded(t)
+	writer := registryClient(t, c, "")
+	if _, err := writer.PutRecord(ctx, "tenant", "a", spec{Prefix: "a."}); err != nil {
+		t.Fatal(err)
+	}
+	reader := registryClient(t, c, "")
+	if _, err := reader.RefreshRegistry(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu     sync.Mutex
+		counts = map[int16]int{}
+	)
+	c.Fake.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
+		c.Fake.KeepControl()
+		mu.Lock()
+		counts[req.Key()]++
+		mu.Unlock()
+		return nil, nil, false
+	})
+	count := func(key kmsg.Key) int {
+		mu.Lock()
+		defer mu.Unlock()
+		return counts[int16(key)]
+	}
+	if _, err := writer.PutRecord(ctx, "tenant", "b", spec{Prefix: "b."}); err != nil {
+		t.Fatal(err)
+	}
+	metaBefore := count(kmsg.Metadata)
+	snap, err := reader.RefreshRegistry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Of("tenant")) != 2 {
+		t.Errorf("a refresh after another process wrote sees %d tenants, want 2", len(snap.Of("tenant")))
+	}
+	if n := count(kmsg.Metadata) - metaBefore; n != 0 {
+		t.Errorf("a refresh of a registry read before sent %d Metadata requests, want 0", n)
+	}
+
+	// Replaced: deleted and created again, with one record of its own.
+	admin := registryClient(t, c, "")
+	if err := admin.DeleteTopic(ctx, kafka.DefaultRegistryTopic); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.PutRecord(ctx, "tenant", "z", spec{Prefix: "z."}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err = reader.RefreshRegistry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := snap.Of("tenant"); len(got) != 1 || got["z"].Name != "z" {
+		t.Errorf("after the registry was replaced a refresh sees tenants %v, want z alone", got)
+	}
+
+	// Deleted.
+	if err := admin.DeleteTopic(ctx, kafka.DefaultRegistryTopic); err != nil {
+		t.Fatal(err)
+	}
+	snap, err = reader.RefreshRegistry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Exists || len(snap.Records) != 0 {
+		t.Errorf("after the registry was deleted a refresh finds it existing %t with %d records, want gone", snap.Exists, len(snap.Records))
+	}
+}
