@@ -397,26 +397,11 @@ func TestRegistryRefreshFetchesByRoute(t *testing.T) {
 	if _, err := reader.RefreshRegistry(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var (
-		mu     sync.Mutex
-		counts = map[int16]int{}
-	)
-	c.Fake.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
-		c.Fake.KeepControl()
-		mu.Lock()
-		counts[req.Key()]++
-		mu.Unlock()
-		return nil, nil, false
-	})
-	count := func(key kmsg.Key) int {
-		mu.Lock()
-		defer mu.Unlock()
-		return counts[int16(key)]
-	}
+	tally := tallyRequests(c.Fake)
 	if _, err := writer.PutRecord(ctx, "tenant", "b", spec{Prefix: "b."}); err != nil {
 		t.Fatal(err)
 	}
-	metaBefore := count(kmsg.Metadata)
+	metaBefore := tally.get(kmsg.Metadata)
 	snap, err := reader.RefreshRegistry(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -424,7 +409,7 @@ func TestRegistryRefreshFetchesByRoute(t *testing.T) {
 	if len(snap.Of("tenant")) != 2 {
 		t.Errorf("a refresh after another process wrote sees %d tenants, want 2", len(snap.Of("tenant")))
 	}
-	if n := count(kmsg.Metadata) - metaBefore; n != 0 {
+	if n := tally.get(kmsg.Metadata) - metaBefore; n != 0 {
 		t.Errorf("a refresh of a registry read before sent %d Metadata requests, want 0", n)
 	}
 

@@ -285,11 +285,7 @@ func TestSnapshot_topicLayouts(t *testing.T) {
 func TestSnapshot_largeClusterFetchesConfigsOnDemand(t *testing.T) {
 	fake, c, tally := tallyingCluster(t)
 	ctx := context.Background()
-	other, err := kgo.NewClient(kgo.SeedBrokers(fake.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := outOfBandClient(t, fake)
 	retention := "3600000"
 	for _, name := range []string{"a", "b", "c"} {
 		if _, err := kadm.NewClient(other).CreateTopic(ctx, 2, 1, map[string]*string{"retention.ms": &retention}, name); err != nil {
@@ -330,11 +326,7 @@ func TestSnapshot_largeClusterFetchesConfigsOnDemand(t *testing.T) {
 func TestSnapshot_keepsWritesMadeWhileLoading(t *testing.T) {
 	fake, c, _ := tallyingCluster(t)
 	ctx := context.Background()
-	other, err := kgo.NewClient(kgo.SeedBrokers(fake.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := outOfBandClient(t, fake)
 	for _, name := range []string{"gone", kafka.DefaultRegistryTopic} {
 		if _, err := kadm.NewClient(other).CreateTopic(ctx, 1, 1, nil, name); err != nil {
 			t.Fatal(err)

@@ -43,6 +43,15 @@ func tallyingCluster(t *testing.T) (*kfake.Cluster, *kafka.Client, *requestTally
 		t.Fatal(err)
 	}
 	t.Cleanup(fake.Close)
+	tally := tallyRequests(fake)
+	c := kafka.NewClient(kafka.Config{BootstrapServers: fake.ListenAddrs(), Timeout: testTimeout})
+	t.Cleanup(c.Close)
+	return fake, c, tally
+}
+
+// tallyRequests counts every request fake receives from now on, by key,
+// without changing how it answers.
+func tallyRequests(fake *kfake.Cluster) *requestTally {
 	tally := &requestTally{counts: make(map[int16]int)}
 	fake.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
 		fake.KeepControl()
@@ -51,9 +60,19 @@ func tallyingCluster(t *testing.T) (*kfake.Cluster, *kafka.Client, *requestTally
 		tally.mu.Unlock()
 		return nil, nil, false
 	})
-	c := kafka.NewClient(kafka.Config{BootstrapServers: fake.ListenAddrs(), Timeout: testTimeout})
-	t.Cleanup(c.Close)
-	return fake, c, tally
+	return tally
+}
+
+// outOfBandClient returns a plain franz-go client of fake, for changes
+// made by another process.
+func outOfBandClient(t *testing.T, fake *kfake.Cluster) *kgo.Client {
+	t.Helper()
+	other, err := kgo.NewClient(kgo.SeedBrokers(fake.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(other.Close)
+	return other
 }
 
 // A topic found missing and then created, by this client or anyone else,
@@ -67,11 +86,7 @@ func TestDescribeTopic_seesTopicCreatedRightAfterMissing(t *testing.T) {
 		t.Fatalf("DescribeTopic before creation: got %v, want ErrNotFound", err)
 	}
 
-	other, err := kgo.NewClient(kgo.SeedBrokers(fake.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := outOfBandClient(t, fake)
 	if _, err := kadm.NewClient(other).CreateTopic(ctx, 3, 1, nil, "orders"); err != nil {
 		t.Fatalf("creating the topic out of band: %v", err)
 	}
