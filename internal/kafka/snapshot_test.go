@@ -369,3 +369,28 @@ func TestSnapshot_keepsWritesMadeWhileLoading(t *testing.T) {
 		t.Error("the snapshot holds topic gone, which this client deleted while it was loading")
 	}
 }
+
+// A topic this client creates is in its loaded snapshot at once, with the
+// configs it was created with, and reading it costs no request.
+func TestSnapshot_holdsTopicsThisClientCreates(t *testing.T) {
+	_, c, tally := tallyingCluster(t)
+	ctx := context.Background()
+	snap, err := c.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateTopic(ctx, kafka.TopicSpec{Name: "orders", Partitions: 3, ReplicationFactor: 1, Configs: map[string]string{"retention.ms": "60000"}}); err != nil {
+		t.Fatal(err)
+	}
+	tally.reset()
+	d, ok, err := snap.Topic(ctx, "orders")
+	if err != nil || !ok {
+		t.Fatalf("Topic(orders) after creating it = %v, %v", ok, err)
+	}
+	if d.Partitions != 3 || d.DynamicConfigs["retention.ms"] != "60000" {
+		t.Errorf("Topic(orders) = %d partitions and configs %v, want 3 and retention.ms=60000", d.Partitions, d.DynamicConfigs)
+	}
+	if n := tally.get(kmsg.Metadata) + tally.get(kmsg.DescribeConfigs); n != 0 {
+		t.Errorf("reading a topic this client created from the snapshot sent %d requests, want 0", n)
+	}
+}

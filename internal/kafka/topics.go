@@ -91,20 +91,19 @@ func (c *Client) readTopics(ctx context.Context, names []string) (map[string]Top
 
 // describeCreated describes topics just created, whose configs are known
 // from their CreateTopics answers, with a metadata request alone. Any topic
-// whose configs are not known sends the whole batch to describeTopics.
+// whose configs are not known sends the whole batch to readTopics. The
+// snapshot learns of the topics from awaitCreated, as this client's write.
 func (c *Client) describeCreated(ctx context.Context, names []string, configs map[string]map[string]string) (map[string]TopicDescription, error) {
 	for _, name := range names {
 		if _, ok := configs[name]; !ok {
-			return c.describeTopics(ctx, names)
+			return c.readTopics(ctx, names)
 		}
 	}
-	return readInto(ctx, c, func(ctx context.Context) (map[string]TopicDescription, error) {
-		meta, err := c.readMetadata(ctx, names)
-		if err != nil {
-			return nil, fmt.Errorf("metadata request: %w", err)
-		}
-		return describedTopics(names, meta, configs)
-	}, func(s *Snapshot, found map[string]TopicDescription) { s.seenTopics(names, found) })
+	meta, err := c.readMetadata(ctx, names)
+	if err != nil {
+		return nil, fmt.Errorf("metadata request: %w", err)
+	}
+	return describedTopics(names, meta, configs)
 }
 
 // describedTopics combines a metadata answer for names with the configs
