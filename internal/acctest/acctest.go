@@ -282,9 +282,7 @@ func StartRestartable(t *testing.T) *Restartable {
 	t.Helper()
 	SkipExternal(t, "inject faults: it stops and restarts brokers")
 	r := &Restartable{t: t, dir: t.TempDir()}
-	for range embedded.DefaultBrokers {
-		r.ports = append(r.ports, freePort(t))
-	}
+	r.ports = FreePorts(t, embedded.DefaultBrokers)
 	r.Start()
 	t.Cleanup(r.Stop)
 	return r
@@ -323,12 +321,20 @@ func (r *Restartable) Env() map[string]string {
 	}
 }
 
-func freePort(t *testing.T) int {
+// FreePorts returns n distinct loopback ports that were free a moment ago.
+// Every listener stays open until all n are chosen: closed one by one, the
+// kernel may hand the same port out twice, and a cluster given it for two
+// brokers fails to start.
+func FreePorts(t *testing.T, n int) []int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	ports := make([]int, 0, n)
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return ports
 }

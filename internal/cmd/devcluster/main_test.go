@@ -13,25 +13,11 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/acctest"
 )
 
-// freePorts returns n loopback ports that were free a moment ago.
-func freePorts(t *testing.T, n int) []int {
-	t.Helper()
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-		if err := l.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return ports
-}
-
+// portList is ports as the -ports flag takes them.
 func portList(ports []int) string {
 	s := make([]string, len(ports))
 	for i, p := range ports {
@@ -113,7 +99,7 @@ func TestDevCluster_stopsCleanlyOnSignals(t *testing.T) {
 	}
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
-			ports := freePorts(t, 3)
+			ports := acctest.FreePorts(t, 3)
 			env := filepath.Join(t.TempDir(), "cluster.env")
 			out := newOutput(t)
 			cmd := exec.Command(bin, "-ports", portList(ports), "-env-file", env)
@@ -147,7 +133,7 @@ func TestMakeDevCluster_SIGTERMLeavesNoCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	ports := freePorts(t, 3)
+	ports := acctest.FreePorts(t, 3)
 	env := filepath.Join(dir, "cluster.env")
 	out := newOutput(t)
 	cmd := exec.Command(makeBin, "-C", root, "dev-cluster",
