@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -10,11 +12,27 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
+// gcPercent is the collector's heap growth target in a provider process
+// (Go's default is 100), unless GOGC is set. A provider process lives for
+// one Terraform command, with a small heap that is mostly the cluster
+// snapshot: in the benchmark's no-change plan of 610 resources about a
+// fifth of its CPU went to collection at 100. At 400 that plan's ratio to
+// the floor fell from 1.92x to 1.68x and its peak RSS rose from 47 to 73 MiB.
+const gcPercent = 400
+
+// tuneGC sets gcPercent unless the environment chose a GOGC.
+func tuneGC() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
+}
+
 // Serve serves the provider over the plugin protocol, as
 // providerserver.Serve does, through releasingServer.
-func Serve(address, version string, debug bool) error {
+func Serve(address, version string, debugger bool) error {
+	tuneGC()
 	var opts []tf6server.ServeOpt
-	if debug {
+	if debugger {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
 	return tf6server.Serve(address, func() tfprotov6.ProviderServer {
