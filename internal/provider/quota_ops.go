@@ -404,17 +404,28 @@ func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if r.data.destroying {
 		return
 	}
-	var plan, config, state quotaModel
+	// The configuration is read for two attributes, and an unchanged plan
+	// is its state: each read into the model costs the framework's
+	// reflection, on every quota of every plan.
+	var (
+		plan, state  quotaModel
+		configTenant types.String
+		configUser   types.String
+	)
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tenant"), &configTenant)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("user"), &configUser)...)
 	creating := req.State.Raw.IsNull()
-	if !creating {
+	switch {
+	case !creating && req.Plan.Raw.Equal(req.State.Raw):
+		state = plan
+	case !creating:
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if config.Tenant.IsNull() && config.User.IsNull() {
+	if configTenant.IsNull() && configUser.IsNull() {
 		// No user part: the computed user is null, not unknown.
 		plan.User = types.StringNull()
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("user"), plan.User)...)
@@ -458,8 +469,8 @@ func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		if entity, ok = r.resolveEntity(plan, planning, ns, &resp.Diagnostics); !ok {
 			return
 		}
-		if given, tenantUser := config.User, userOf(entity); !config.Tenant.IsNull() && !given.IsNull() && !given.IsUnknown() && !given.Equal(tenantUser) {
-			quotaUserNotTenants(&resp.Diagnostics, config.Tenant.ValueString(), given.ValueString(), tenantUser.ValueString())
+		if given, tenantUser := configUser, userOf(entity); !configTenant.IsNull() && !given.IsNull() && !given.IsUnknown() && !given.Equal(tenantUser) {
+			quotaUserNotTenants(&resp.Diagnostics, configTenant.ValueString(), given.ValueString(), tenantUser.ValueString())
 			return
 		}
 		if cluster && creating {

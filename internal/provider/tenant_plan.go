@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -23,20 +24,29 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
-	var plan, config, state tenantModel
+	// The configuration is read for one attribute, and an unchanged
+	// plan is its state: each read into the model costs the framework's
+	// reflection, on every tenant of every plan.
+	var (
+		plan, state     tenantModel
+		configPrincipal types.String
+	)
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("principal"), &configPrincipal)...)
 	creating := req.State.Raw.IsNull()
-	if !creating {
+	unchanged := !creating && req.Plan.Raw.Equal(req.State.Raw)
+	switch {
+	case unchanged:
+		state = plan
+	case !creating:
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	}
 	if resp.Diagnostics.HasError() || plan.Name.IsUnknown() || plan.VirtualCluster.IsUnknown() {
 		return
 	}
-	unchanged := !creating && req.Plan.Raw.Equal(req.State.Raw)
 	name, vcName := plan.Name.ValueString(), plan.VirtualCluster.ValueString()
 	plan.ID = plan.Name
-	if config.Principal.IsNull() {
+	if configPrincipal.IsNull() {
 		plan.Principal = types.StringValue(tenancy.DefaultPrincipal(vcName, name))
 	}
 	if !plan.Principal.IsUnknown() {
