@@ -133,9 +133,11 @@ func uniqueRuns[In any](items []In, key func(In) string) [][]int {
 // by a read that began after it called: apply-time checks must see what
 // other processes wrote before they asked, but many of them asking at once
 // should cost one request. Reads run one at a time; callers arriving while
-// one runs wait for the next.
+// one runs wait for the next. A read waits window before it begins, as a
+// batch does, so that callers arriving in that time share it.
 type freshRead[T any] struct {
 	fetch   func(ctx context.Context) (T, error)
+	window  time.Duration
 	timeout time.Duration
 
 	mu      sync.Mutex
@@ -149,8 +151,8 @@ type flight[T any] struct {
 	err  error
 }
 
-func newFreshRead[T any](timeout time.Duration, fetch func(context.Context) (T, error)) *freshRead[T] {
-	return &freshRead[T]{fetch: fetch, timeout: timeout}
+func newFreshRead[T any](window, timeout time.Duration, fetch func(context.Context) (T, error)) *freshRead[T] {
+	return &freshRead[T]{fetch: fetch, window: window, timeout: timeout}
 }
 
 // get returns the result of a read that started after the call.
@@ -175,6 +177,8 @@ func (f *freshRead[T]) get(ctx context.Context) (T, error) {
 func (f *freshRead[T]) start(fl *flight[T]) {
 	f.running.Lock()
 	defer f.running.Unlock()
+	// Callers arriving now are still served by this read.
+	time.Sleep(f.window)
 	// From here on the read is under way: later callers need the next one.
 	f.mu.Lock()
 	if f.next == fl {

@@ -80,26 +80,26 @@ const maxWriteBatch = 500
 // NewClient returns a Client for cfg without connecting.
 func NewClient(cfg Config) *Client {
 	c := &Client{cfg: cfg, snapshotConfigTopics: maxSnapshotConfigTopics}
-	c.reg.topic = cfg.RegistryTopic
+	c.reg.topic, c.reg.window = cfg.RegistryTopic, batchWindow
 	if c.reg.topic == "" {
 		c.reg.topic = DefaultRegistryTopic
 	}
 	timeout := cfg.timeout()
 	c.topics = newCoalescer(batchWindow, timeout, maxTopicBatch, c.describeTopics)
-	c.allTopics = newFreshRead(timeout, func(ctx context.Context) (*kmsg.MetadataResponse, error) {
+	c.allTopics = newFreshRead(batchWindow, timeout, func(ctx context.Context) (*kmsg.MetadataResponse, error) {
 		return readInto(ctx, c, func(ctx context.Context) (*kmsg.MetadataResponse, error) {
 			return c.readMetadata(ctx, nil)
 		}, (*Snapshot).putTopicMetadata)
 	})
-	c.allQuotas = newFreshRead(timeout, func(ctx context.Context) ([]ClientQuota, error) {
+	c.allQuotas = newFreshRead(batchWindow, timeout, func(ctx context.Context) ([]ClientQuota, error) {
 		return readInto(ctx, c, c.describeAllQuotas, (*Snapshot).putQuotas)
 	})
-	c.allSCRAM = newFreshRead(timeout, func(ctx context.Context) (map[string][]SCRAMCredential, error) {
+	c.allSCRAM = newFreshRead(batchWindow, timeout, func(ctx context.Context) (map[string][]SCRAMCredential, error) {
 		return readInto(ctx, c, c.describeSCRAMUsers, func(s *Snapshot, users map[string][]SCRAMCredential) {
 			s.putSCRAMUsers(cloneSCRAMUsers(users))
 		})
 	})
-	c.allACLs = newFreshRead(timeout, func(ctx context.Context) ([]ACL, error) {
+	c.allACLs = newFreshRead(batchWindow, timeout, func(ctx context.Context) ([]ACL, error) {
 		return readInto(ctx, c, c.describeAllACLs, (*Snapshot).putACLs)
 	})
 	c.createTopics = newBatcher(batchWindow, timeout, maxWriteBatch, c.createTopicBatch)

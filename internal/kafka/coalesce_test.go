@@ -317,3 +317,44 @@ func batchSizes(batches [][]string) []int {
 	}
 	return sizes
 }
+
+// A fresh read waits its window before it begins: a caller arriving in
+// that time shares it, and one arriving once it has begun gets the next.
+func TestFreshRead_sharesItsWindowNotItsFlight(t *testing.T) {
+	var (
+		mu      sync.Mutex
+		reads   int
+		started = make(chan struct{}, 2)
+		release = make(chan struct{})
+	)
+	f := newFreshRead(time.Second, 10*time.Second, func(context.Context) (int, error) {
+		mu.Lock()
+		reads++
+		n := reads
+		mu.Unlock()
+		started <- struct{}{}
+		<-release
+		return n, nil
+	})
+	got := make(chan int, 3)
+	get := func() {
+		v, err := f.get(context.Background())
+		if err != nil {
+			t.Error(err)
+		}
+		got <- v
+	}
+	go get()
+	time.Sleep(20 * time.Millisecond) // well inside the first read's window
+	go get()
+	<-started
+	go get() // the first read is under way: this caller needs the next
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+	a, b, c := <-got, <-got, <-got
+	vals := []int{a, b, c}
+	slices.Sort(vals)
+	if want := []int{1, 1, 2}; !slices.Equal(vals, want) {
+		t.Errorf("callers were served by reads %v, want %v: the two callers of the window share the first read, the later one gets the second", vals, want)
+	}
+}

@@ -49,6 +49,9 @@ type registry struct {
 	// resources at once, and they should share one read.
 	loadMu      sync.Mutex
 	lastRefresh time.Time
+	// window is how long a fresh read waits before it begins, holding
+	// loadMu, so that callers arriving in that time share it.
+	window time.Duration
 	// createMu lets one write at a time create the topic. Creating it
 	// drops the topic from the client's metadata cache, which fails a
 	// record another write has already buffered for it.
@@ -106,6 +109,9 @@ func (c *Client) RefreshRegistry(ctx context.Context) (RegistrySnapshot, error) 
 	if c.reg.lastRefresh.After(called) {
 		return c.registrySnapshot(), nil
 	}
+	// Callers arriving now wait on loadMu and find the read that follows
+	// newer than their call.
+	time.Sleep(c.reg.window)
 	return c.refreshRegistryLocked(ctx, nil, nil)
 }
 

@@ -383,6 +383,46 @@ func TestRegistryOwnWritesAreNotReadBack(t *testing.T) {
 	}
 }
 
+// Fresh reads of the registry that arrive while one waits for others to
+// join share it: one Fetch, and both see what was written before they
+// asked.
+func TestRegistryRefresh_sharesItsWindow(t *testing.T) {
+	ctx := context.Background()
+	c := startEmbedded(t)
+	writer := registryClient(t, c, "")
+	reader := registryClient(t, c, "")
+	if _, err := reader.RefreshRegistry(ctx); err != nil {
+		t.Fatal(err)
+	}
+	kafka.SetRegistryWindow(reader, time.Second)
+	if _, err := writer.PutRecord(ctx, "tenant", "a", spec{Prefix: "a."}); err != nil {
+		t.Fatal(err)
+	}
+	tally := tallyRequests(c.Fake)
+	var wg sync.WaitGroup
+	snaps := make([]kafka.RegistrySnapshot, 2)
+	for i := range snaps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			if snaps[i], err = reader.RefreshRegistry(ctx); err != nil {
+				t.Error(err)
+			}
+		}()
+		time.Sleep(20 * time.Millisecond) // the second arrives inside the first's window
+	}
+	wg.Wait()
+	for i, snap := range snaps {
+		if _, ok := snap.Of("tenant")["a"]; !ok {
+			t.Errorf("refresh %d does not see the tenant written before it was called", i+1)
+		}
+	}
+	if n := tally.get(kmsg.Fetch); n != 1 {
+		t.Errorf("two refreshes a moment apart sent %d Fetch requests, want 1", n)
+	}
+}
+
 // A fresh read of the registry fetches from where the last read found it,
 // by topic ID, with no metadata request; a registry deleted or replaced
 // since fails that fetch, and the read then finds it through metadata.
