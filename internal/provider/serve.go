@@ -44,15 +44,16 @@ func Serve(address, version string, debugger bool) error {
 // wrapped in releasingServer.
 func NewServer(version string) tfprotov6.ProviderServer {
 	inner := providerserver.NewProtocol6(New(version)())()
-	if full, ok := inner.(frameworkServer); ok {
+	if full, ok := inner.(ProtocolServer); ok {
 		return releasingServer{full}
 	}
 	return inner
 }
 
-// frameworkServer is every protocol interface the framework's server
-// implements, so that wrapping it hides none from tf6server.
-type frameworkServer interface {
+// ProtocolServer is every protocol interface the framework's server
+// implements, so that a wrapper (releasingServer here, the benchmark's
+// idle provider) hides none from tf6server.
+type ProtocolServer interface {
 	tfprotov6.ProviderServerWithListResource //nolint:staticcheck // ProviderServer gains these in a later terraform-plugin-go.
 	tfprotov6.ProviderServerWithActions      //nolint:staticcheck // as above
 	tfprotov6.ProviderServerWithStateStores  //nolint:staticcheck // as above
@@ -69,47 +70,47 @@ type frameworkServer interface {
 // plan calls the provider three or four times per resource, so a plan of
 // 3000 resources kept about 150 MiB that was never used again.
 type releasingServer struct {
-	frameworkServer
+	ProtocolServer
 }
 
 func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return released(ctx, req, s.frameworkServer.ValidateResourceConfig)
+	return released(ctx, req, s.ProtocolServer.ValidateResourceConfig)
 }
 
 func (s releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return released(ctx, req, s.frameworkServer.UpgradeResourceState)
+	return released(ctx, req, s.ProtocolServer.UpgradeResourceState)
 }
 
 func (s releasingServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return released(ctx, req, s.frameworkServer.UpgradeResourceIdentity)
+	return released(ctx, req, s.ProtocolServer.UpgradeResourceIdentity)
 }
 
 func (s releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return released(ctx, req, s.frameworkServer.ReadResource)
+	return released(ctx, req, s.ProtocolServer.ReadResource)
 }
 
 func (s releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return released(ctx, req, s.frameworkServer.PlanResourceChange)
+	return released(ctx, req, s.ProtocolServer.PlanResourceChange)
 }
 
 func (s releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return released(ctx, req, s.frameworkServer.ApplyResourceChange)
+	return released(ctx, req, s.ProtocolServer.ApplyResourceChange)
 }
 
 func (s releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return released(ctx, req, s.frameworkServer.ImportResourceState)
+	return released(ctx, req, s.ProtocolServer.ImportResourceState)
 }
 
 func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return released(ctx, req, s.frameworkServer.ValidateDataResourceConfig)
+	return released(ctx, req, s.ProtocolServer.ValidateDataResourceConfig)
 }
 
 func (s releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return released(ctx, req, s.frameworkServer.ReadDataSource)
+	return released(ctx, req, s.ProtocolServer.ReadDataSource)
 }
 
 func (s releasingServer) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
-	return released(ctx, req, s.frameworkServer.CallFunction)
+	return released(ctx, req, s.ProtocolServer.CallFunction)
 }
 
 // released calls serve with a releasable context standing for ctx, and

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -29,6 +30,10 @@ type bench struct {
 	// env is added to the CLI's environment: the provider's connection
 	// settings, and switches that keep the CLI from prompting.
 	env []string
+	// idleExe is the idle provider (internal/cmd/idleprovider), and
+	// idleEnv points the CLI at it; both are empty without -idle.
+	idleExe string
+	idleEnv []string
 }
 
 // run builds the provider, starts the cluster, measures every size and
@@ -60,6 +65,21 @@ func run(ctx context.Context, opts options) error {
 	if err := buildProvider(ctx, pkg, providerExe); err != nil {
 		return err
 	}
+	var idleExe, idleEnv string
+	if opts.idle {
+		// A second CLI configuration whose dev_overrides resolve the same
+		// source address to the idle provider, used for its runs only.
+		idleDir := filepath.Join(tmp, "idle-bin")
+		idleExe = filepath.Join(idleDir, "terraform-provider-kafkatenant")
+		if err := buildProvider(ctx, "./internal/cmd/idleprovider", idleExe); err != nil {
+			return err
+		}
+		rc := filepath.Join(tmp, "idle-cli.tfrc")
+		if err := os.WriteFile(rc, []byte("disable_checkpoint = true\n"+devOverrides(idleDir)), 0o644); err != nil {
+			return err
+		}
+		idleEnv = "TF_CLI_CONFIG_FILE=" + rc
+	}
 
 	cluster, err := embedded.Start(embedded.Options{})
 	if err != nil {
@@ -73,6 +93,10 @@ func run(ctx context.Context, opts options) error {
 		requests:    countRequests(cluster),
 		providerExe: providerExe,
 		env:         []string{"TF_IN_AUTOMATION=1", "TF_INPUT=0"},
+		idleExe:     idleExe,
+	}
+	if idleEnv != "" {
+		b.idleEnv = []string{idleEnv}
 	}
 	for k, v := range cluster.Env() {
 		b.env = append(b.env, k+"="+v)
@@ -131,7 +155,7 @@ func buildProvider(ctx context.Context, pkg, exe string) error {
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("building the provider: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "bench: built the provider in %.1fs\n", time.Since(start).Seconds())
+	fmt.Fprintf(os.Stderr, "bench: built %s in %.1fs\n", pkg, time.Since(start).Seconds())
 	return nil
 }
 
@@ -163,8 +187,12 @@ func (b *bench) measure(ctx context.Context, w workload, dir string, size int) (
 				if err := b.check(ctx, w, size, ph); err != nil {
 					return results, err
 				}
-				fmt.Fprintf(os.Stderr, "bench: %s=%d round %d/%d %-20s provider %6.2fs  floor %6.2fs  %d Kafka requests  provider RSS %s (%d processes)\n",
-					w.sizeLabel, size, r+1, b.opts.repeat, ph.name, s.provider.Seconds(), s.floor.Seconds(), s.requests.total(), s.rss, s.rss.processes)
+				idle := ""
+				if s.idle > 0 {
+					idle = fmt.Sprintf("  idle provider %6.2fs", s.idle.Seconds())
+				}
+				fmt.Fprintf(os.Stderr, "bench: %s=%d round %d/%d %-20s provider %6.2fs  floor %6.2fs%s  %d Kafka requests  provider RSS %s (%d processes)\n",
+					w.sizeLabel, size, r+1, b.opts.repeat, ph.name, s.provider.Seconds(), s.floor.Seconds(), idle, s.requests.total(), s.rss, s.rss.processes)
 				results[i].samples = append(results[i].samples, s)
 			}
 		}
@@ -173,19 +201,26 @@ func (b *bench) measure(ctx context.Context, w workload, dir string, size int) (
 }
 
 // sample runs a phase on both workdirs, the provider's first or second.
+// A plan also runs with the idle provider on the provider's workdir, in
+// the middle, next to both.
 func (b *bench) sample(ctx context.Context, provDir, floorDir string, ph phase, providerFirst bool) (sample, error) {
 	var s sample
-	var err error
-	if providerFirst {
-		if s.provider, s.requests, s.rss, err = b.providerPhase(ctx, provDir, ph); err == nil {
-			s.floor, err = b.floorPhase(ctx, floorDir, ph)
-		}
-	} else {
-		if s.floor, err = b.floorPhase(ctx, floorDir, ph); err == nil {
-			s.provider, s.requests, s.rss, err = b.providerPhase(ctx, provDir, ph)
+	runs := []func() error{
+		func() (err error) { s.provider, s.requests, s.rss, err = b.providerPhase(ctx, provDir, ph); return err },
+		func() (err error) { s.floor, err = b.floorPhase(ctx, floorDir, ph); return err },
+	}
+	if b.idleExe != "" && ph.command == "plan" {
+		runs = slices.Insert(runs, 1, func() (err error) { s.idle, err = b.idlePhase(ctx, provDir, ph); return err })
+	}
+	if !providerFirst {
+		slices.Reverse(runs)
+	}
+	for _, run := range runs {
+		if err := run(); err != nil {
+			return s, err
 		}
 	}
-	return s, err
+	return s, nil
 }
 
 // providerPhase runs a phase on the provider's workdir and returns its
@@ -196,29 +231,40 @@ func (b *bench) providerPhase(ctx context.Context, dir string, ph phase) (time.D
 	return d, b.requests.take(), rss, err
 }
 
-// floorPhase runs a phase on the terraform_data workdir. It fails if the
-// brokers saw any request meanwhile: the floor has no provider, so a
-// request would mean something else talks to the cluster and the provider's
-// counts cannot be trusted.
+// floorPhase runs a phase on the terraform_data workdir. The floor has no
+// provider, so a request would mean something else talks to the cluster
+// and the provider's counts cannot be trusted.
 func (b *bench) floorPhase(ctx context.Context, dir string, ph phase) (time.Duration, error) {
+	return b.quietPhase(ctx, dir, ph, "", "the floor, which has no provider: request counts are not attributable")
+}
+
+// idlePhase runs a plan on the provider's workdir with the idle provider,
+// which answers every resource without work and reads nothing: a request
+// would mean its run measured more than Terraform's cost of a plugin.
+func (b *bench) idlePhase(ctx context.Context, dir string, ph phase) (time.Duration, error) {
+	return b.quietPhase(ctx, dir, ph, b.idleExe, "the idle provider, which reads nothing", b.idleEnv...)
+}
+
+// quietPhase runs a phase that must send no request to the brokers, and
+// fails, saying who ran it, if they saw any meanwhile.
+func (b *bench) quietPhase(ctx context.Context, dir string, ph phase, exe, who string, env ...string) (time.Duration, error) {
 	b.requests.take()
-	d, _, err := b.terraform(ctx, dir, ph, "")
+	d, _, err := b.terraform(ctx, dir, ph, exe, env...)
 	if err != nil {
 		return d, err
 	}
 	if stray := b.requests.take(); stray.total() > 0 {
-		return d, fmt.Errorf("the brokers received %d requests (%s) during the floor's %s, which has no provider: request counts are not attributable",
-			stray.total(), stray.top(4), ph.name)
+		return d, fmt.Errorf("the brokers received %d requests (%s) during the %s of %s", stray.total(), stray.top(4), ph.name, who)
 	}
 	return d, nil
 }
 
-// terraform runs one phase in dir and returns its wall time and, when
-// providerExe is set, the peak memory of the provider processes it
-// started. A plan must find nothing to change (exit code 0 with
-// -detailed-exitcode): anything else is a failure of the benchmark, not a
-// measurement.
-func (b *bench) terraform(ctx context.Context, dir string, ph phase, providerExe string) (time.Duration, peakRSS, error) {
+// terraform runs one phase in dir, with env added to the CLI's
+// environment, and returns its wall time and, when providerExe is set, the
+// peak memory of the provider processes it started. A plan must find
+// nothing to change (exit code 0 with -detailed-exitcode): anything else is
+// a failure of the benchmark, not a measurement.
+func (b *bench) terraform(ctx context.Context, dir string, ph phase, providerExe string, env ...string) (time.Duration, peakRSS, error) {
 	args := []string{ph.command, "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", b.opts.parallelism)}
 	switch ph.command {
 	case "apply", "destroy":
@@ -229,7 +275,8 @@ func (b *bench) terraform(ctx context.Context, dir string, ph phase, providerExe
 	args = append(args, ph.args...)
 	cmd := exec.CommandContext(ctx, b.cli.Path, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), b.env...)
+	// Later entries win: env overrides the CLI configuration in b.env.
+	cmd.Env = append(append(os.Environ(), b.env...), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	// On Ctrl-C, let the CLI stop its providers and write its state

@@ -145,6 +145,30 @@ func TestResult_summarize(t *testing.T) {
 	}
 }
 
+// The idle provider's columns are medians over the samples that ran it, and
+// dashes for a phase without such runs, such as apply.
+func TestResult_summarizesIdleRuns(t *testing.T) {
+	plan := result{size: 2, resources: 10, phase: "plan", samples: []sample{
+		{provider: 4 * time.Second, floor: 1 * time.Second, idle: 2 * time.Second},
+		{provider: 3 * time.Second, floor: 1 * time.Second, idle: 1 * time.Second},
+		{provider: 5 * time.Second, floor: 1 * time.Second},
+	}}
+	s := plan.summarize()
+	if s.idle != 1.5 || s.idleRatio != 2.5 {
+		t.Errorf("summarize() = idle %v, vs idle %v; want 1.5 and 2.5, medians of the two samples with an idle run", s.idle, s.idleRatio)
+	}
+	apply := result{size: 2, resources: 10, phase: "apply", samples: []sample{{provider: 4 * time.Second, floor: 2 * time.Second}}}
+	var out strings.Builder
+	if err := printTable(&out, "T", []result{plan, apply}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"idle provider s  vs idle", "1.50             2.50x", "2.00x  -                -"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
 func TestPeakRSS_String(t *testing.T) {
 	for _, tc := range []struct {
 		p    peakRSS

@@ -10,7 +10,11 @@
 // the same phases on as many terraform_data resources, which cost
 // Terraform's graph walk and state handling but no provider and no
 // network. The two runs of a phase are taken back to back, so the ratio
-// between them survives a noisy machine. Every request the brokers receive
+// between them survives a noisy machine. Each plan is also run, between
+// the two, with internal/cmd/idleprovider: the provider's schemas and
+// functions with every resource answered without work, so that the
+// provider's own cost can be told from what Terraform spends on any
+// plugin (-idle=false leaves it out). Every request the brokers receive
 // is counted by API key and attributed to the phase that caused it, the
 // provider processes' peak memory is sampled from /proc on Linux, and
 // after every phase the cluster must hold exactly what the configuration
@@ -18,7 +22,7 @@
 //
 // Usage:
 //
-//	go run ./internal/cmd/bench [-workload topics,job] [-n 100,1000] [-tenants 100,500] [-parallelism 10] [-repeat 1]
+//	go run ./internal/cmd/bench [-workload topics,job] [-n 100,1000] [-tenants 100,500] [-parallelism 10] [-repeat 1] [-idle=false]
 package main
 
 import (
@@ -41,6 +45,8 @@ func main() {
 		repeat      = flag.Int("repeat", 1, "rounds per size; each round takes every phase's runs, and the table reports medians")
 		cpuProfile  = flag.String("cpuprofile", "", "a directory for the CPU, heap and goroutine profiles of every provider process (cpu-, heap- and goroutine-<pid>.pprof; read them with go tool pprof) and its heap over time (memory-<pid>.txt); "+
 			"the provider is built with internal/cmd/profiledprovider instead")
+		idle = flag.Bool("idle", true, "also time every plan with internal/cmd/idleprovider, the provider with its per-resource work taken out: "+
+			"what Terraform spends on any out-of-process provider with these schemas")
 		sizes = map[string]*string{}
 	)
 	for _, w := range workloads {
@@ -52,6 +58,7 @@ func main() {
 		sizeLists[name] = *v
 	}
 	opts, err := parseOptions(*selected, sizeLists, *parallelism, *repeat)
+	opts.idle = *idle
 	if err == nil && *cpuProfile != "" {
 		opts.profileDir, err = filepath.Abs(*cpuProfile)
 	}
@@ -76,6 +83,8 @@ type options struct {
 	repeat      int
 	// profileDir, when set, receives a CPU profile of each provider process.
 	profileDir string
+	// idle adds a run of every plan with the idle provider.
+	idle bool
 }
 
 // workloadRun is a selected workload and the sizes to run it at.
