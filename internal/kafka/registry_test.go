@@ -13,7 +13,7 @@ import (
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/kafka"
 )
 
-func startEmbedded(t *testing.T) *embedded.Cluster {
+func startEmbedded(t testing.TB) *embedded.Cluster {
 	t.Helper()
 	c, err := embedded.Start(embedded.Options{})
 	if err != nil {
@@ -23,7 +23,7 @@ func startEmbedded(t *testing.T) *embedded.Cluster {
 	return c
 }
 
-func registryClient(t *testing.T, c *embedded.Cluster, registryTopic string) *kafka.Client {
+func registryClient(t testing.TB, c *embedded.Cluster, registryTopic string) *kafka.Client {
 	t.Helper()
 	cl := kafka.NewClient(kafka.Config{
 		BootstrapServers: c.BootstrapServers(),

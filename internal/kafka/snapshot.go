@@ -112,7 +112,12 @@ func (s *Snapshot) load(ctx context.Context) error {
 	s.brokers = brokerIDs(meta)
 	s.idempotentByTopic = kafka28(meta)
 	s.topics = make(map[string]TopicDescription, len(meta.Topics))
-	s.configsKnown = make(map[string]bool, len(meta.Topics))
+	if len(meta.Topics) <= c.snapshotConfigTopics {
+		s.configsKnown = make(map[string]bool, len(meta.Topics))
+	} else {
+		// Filled only for the topics a plan asks about.
+		s.configsKnown = map[string]bool{}
+	}
 	var registryMeta *kmsg.MetadataResponseTopic
 	for i, t := range meta.Topics {
 		if t.Topic == nil || kerr.ErrorForCode(t.ErrorCode) != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"reflect"
-	"runtime"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -19,16 +18,6 @@ import (
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/acctest"
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/provider"
 )
-
-// heapAfterGC returns the bytes allocated on the heap that a full
-// collection leaves.
-func heapAfterGC() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
-}
 
 // retainedPerCall sends, through tf6server as the plugin protocol delivers
 // them (each request's context ended when it returns), calls requests of
@@ -75,11 +64,11 @@ func retainedPerCall(t *testing.T, server tfprotov6.ProviderServer, calls int) f
 		for range 50 {
 			send(m)
 		}
-		before := heapAfterGC()
+		before := acctest.LiveHeap()
 		for range calls {
 			send(m)
 		}
-		retained += float64(heapAfterGC()) - float64(before)
+		retained += float64(acctest.LiveHeap()) - float64(before)
 	}
 	return retained / float64(3*calls)
 }
