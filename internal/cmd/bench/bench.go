@@ -30,10 +30,9 @@ type bench struct {
 	// env is added to the CLI's environment: the provider's connection
 	// settings, and switches that keep the CLI from prompting.
 	env []string
-	// idleExe is the idle provider (internal/cmd/idleprovider), and
-	// idleEnv points the CLI at it; both are empty without -idle.
-	idleExe string
-	idleEnv []string
+	// idleEnv points the CLI at the idle provider
+	// (internal/cmd/idleprovider); it is empty without -idle.
+	idleEnv string
 }
 
 // run builds the provider, starts the cluster, measures every size and
@@ -65,13 +64,12 @@ func run(ctx context.Context, opts options) error {
 	if err := buildProvider(ctx, pkg, providerExe); err != nil {
 		return err
 	}
-	var idleExe, idleEnv string
+	var idleEnv string
 	if opts.idle {
 		// A second CLI configuration whose dev_overrides resolve the same
 		// source address to the idle provider, used for its runs only.
 		idleDir := filepath.Join(tmp, "idle-bin")
-		idleExe = filepath.Join(idleDir, "terraform-provider-kafkatenant")
-		if err := buildProvider(ctx, "./internal/cmd/idleprovider", idleExe); err != nil {
+		if err := buildProvider(ctx, "./internal/cmd/idleprovider", filepath.Join(idleDir, "terraform-provider-kafkatenant")); err != nil {
 			return err
 		}
 		rc := filepath.Join(tmp, "idle-cli.tfrc")
@@ -93,10 +91,7 @@ func run(ctx context.Context, opts options) error {
 		requests:    countRequests(cluster),
 		providerExe: providerExe,
 		env:         []string{"TF_IN_AUTOMATION=1", "TF_INPUT=0"},
-		idleExe:     idleExe,
-	}
-	if idleEnv != "" {
-		b.idleEnv = []string{idleEnv}
+		idleEnv:     idleEnv,
 	}
 	for k, v := range cluster.Env() {
 		b.env = append(b.env, k+"="+v)
@@ -209,7 +204,7 @@ func (b *bench) sample(ctx context.Context, provDir, floorDir string, ph phase, 
 		func() (err error) { s.provider, s.requests, s.rss, err = b.providerPhase(ctx, provDir, ph); return err },
 		func() (err error) { s.floor, err = b.floorPhase(ctx, floorDir, ph); return err },
 	}
-	if b.idleExe != "" && ph.command == "plan" {
+	if b.idleEnv != "" && ph.command == "plan" {
 		runs = slices.Insert(runs, 1, func() (err error) { s.idle, err = b.idlePhase(ctx, provDir, ph); return err })
 	}
 	if !providerFirst {
@@ -235,21 +230,22 @@ func (b *bench) providerPhase(ctx context.Context, dir string, ph phase) (time.D
 // provider, so a request would mean something else talks to the cluster
 // and the provider's counts cannot be trusted.
 func (b *bench) floorPhase(ctx context.Context, dir string, ph phase) (time.Duration, error) {
-	return b.quietPhase(ctx, dir, ph, "", "the floor, which has no provider: request counts are not attributable")
+	return b.quietPhase(ctx, dir, ph, "the floor, which has no provider: request counts are not attributable")
 }
 
 // idlePhase runs a plan on the provider's workdir with the idle provider,
 // which answers every resource without work and reads nothing: a request
 // would mean its run measured more than Terraform's cost of a plugin.
 func (b *bench) idlePhase(ctx context.Context, dir string, ph phase) (time.Duration, error) {
-	return b.quietPhase(ctx, dir, ph, b.idleExe, "the idle provider, which reads nothing", b.idleEnv...)
+	return b.quietPhase(ctx, dir, ph, "the idle provider, which reads nothing", b.idleEnv)
 }
 
-// quietPhase runs a phase that must send no request to the brokers, and
-// fails, saying who ran it, if they saw any meanwhile.
-func (b *bench) quietPhase(ctx context.Context, dir string, ph phase, exe, who string, env ...string) (time.Duration, error) {
+// quietPhase runs a phase, with env added to the CLI's environment, that
+// must send no request to the brokers, and fails, saying who ran it, if
+// they saw any meanwhile.
+func (b *bench) quietPhase(ctx context.Context, dir string, ph phase, who string, env ...string) (time.Duration, error) {
 	b.requests.take()
-	d, _, err := b.terraform(ctx, dir, ph, exe, env...)
+	d, _, err := b.terraform(ctx, dir, ph, "", env...)
 	if err != nil {
 		return d, err
 	}
