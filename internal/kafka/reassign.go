@@ -101,8 +101,11 @@ func (c *Client) awaitReassignment(ctx context.Context, adm *kadm.Client, name s
 	}
 }
 
-func replicasMatch(current, plan map[int32][]int32) bool {
+func replicasMatch(current [][]int32, plan map[int32][]int32) bool {
 	for p, want := range plan {
+		if int(p) >= len(current) {
+			return false
+		}
 		got, w := slices.Clone(current[p]), slices.Clone(want)
 		slices.Sort(got)
 		slices.Sort(w)
@@ -114,10 +117,12 @@ func replicasMatch(current, plan map[int32][]int32) bool {
 }
 
 // PlanReassignment returns the new replica list of every partition whose
-// replica count differs from rf. Growing appends the live brokers that hold
-// the fewest of the topic's replicas (lowest ID first on ties); shrinking drops
-// replicas from the end, so the first replica, the preferred leader, stays.
-func PlanReassignment(replicas map[int32][]int32, brokers []int32, rf int) map[int32][]int32 {
+// replica count differs from rf, given each partition's replicas at its
+// index. Growing appends the live brokers that hold the fewest of the
+// topic's replicas (lowest ID first on ties); shrinking drops replicas from
+// the end, so the first replica, the preferred leader, stays. A partition
+// with no replica listed (missing from the metadata) is left alone.
+func PlanReassignment(replicas [][]int32, brokers []int32, rf int) map[int32][]int32 {
 	load := make(map[int32]int, len(brokers))
 	for _, b := range brokers {
 		load[b] = 0
@@ -126,14 +131,16 @@ func PlanReassignment(replicas map[int32][]int32, brokers []int32, rf int) map[i
 	// broker that left the cluster never makes that broker a candidate.
 	partitions := make([]int32, 0, len(replicas))
 	for p, rs := range replicas {
-		partitions = append(partitions, p)
+		if len(rs) == 0 {
+			continue
+		}
+		partitions = append(partitions, int32(p))
 		for _, b := range rs {
 			if _, live := load[b]; live {
 				load[b]++
 			}
 		}
 	}
-	slices.Sort(partitions)
 
 	plan := make(map[int32][]int32)
 	for _, p := range partitions {

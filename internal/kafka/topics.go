@@ -25,10 +25,14 @@ type TopicDescription struct {
 	// ReplicationFactor is the replica count of partition 0; Kafka keeps
 	// it uniform unless reassignments made it otherwise.
 	ReplicationFactor int16
-	// Leaders maps each partition to the broker that leads it.
-	Leaders map[int32]int32
-	// Replicas maps each partition to its replica list, leader first.
-	Replicas map[int32][]int32
+	// Leaders holds, at each partition's index, the broker that leads it:
+	// -1 for a partition without a leader or missing from the answer.
+	// Slices rather than maps: a snapshot holds one description per topic
+	// of the cluster, and a one-entry map costs several times its entry.
+	Leaders []int32
+	// Replicas holds, at each partition's index, its replica list, leader
+	// first; nil for a partition missing from the answer.
+	Replicas [][]int32
 	// DynamicConfigs holds the configs set on the topic itself (source
 	// DYNAMIC_TOPIC_CONFIG); broker and built-in defaults are left out.
 	DynamicConfigs map[string]string
@@ -179,17 +183,30 @@ func (c *Client) describeTopicConfigs(ctx context.Context, names []string) (map[
 }
 
 func describe(t kmsg.MetadataResponseTopic) TopicDescription {
+	// Partitions are numbered from 0; an answer missing one leaves a gap.
+	indexes := 0
+	for _, p := range t.Partitions {
+		if p.Partition >= 0 {
+			indexes = max(indexes, int(p.Partition)+1)
+		}
+	}
 	d := TopicDescription{
 		Name:           *t.Topic,
 		Partitions:     int32(len(t.Partitions)),
-		Leaders:        make(map[int32]int32, len(t.Partitions)),
-		Replicas:       make(map[int32][]int32, len(t.Partitions)),
+		Leaders:        make([]int32, indexes),
+		Replicas:       make([][]int32, indexes),
 		DynamicConfigs: map[string]string{},
 	}
 	if t.TopicID != ([16]byte{}) {
 		d.ID = kadm.TopicID(t.TopicID).String()
 	}
+	for i := range d.Leaders {
+		d.Leaders[i] = -1
+	}
 	for _, p := range t.Partitions {
+		if p.Partition < 0 {
+			continue
+		}
 		d.Leaders[p.Partition] = p.Leader
 		d.Replicas[p.Partition] = p.Replicas
 		if p.Partition == 0 {
