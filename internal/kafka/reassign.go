@@ -95,7 +95,11 @@ func (c *Client) awaitReassignment(ctx context.Context, adm *kadm.Client, name s
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("topic %q: %w (partition 0 still lists replicas %v)", name, ErrReassignmentIgnored, d.Replicas[0])
+			var first []int32
+			if len(d.Replicas) > 0 {
+				first = d.Replicas[0]
+			}
+			return fmt.Errorf("topic %q: %w (partition 0 still lists replicas %v)", name, ErrReassignmentIgnored, first)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

@@ -184,9 +184,12 @@ func (c *Client) describeTopicConfigs(ctx context.Context, names []string) (map[
 
 func describe(t kmsg.MetadataResponseTopic) TopicDescription {
 	// Partitions are numbered from 0; an answer missing one leaves a gap.
+	// Kafka lists every partition, so an ID far past the count is a broken
+	// answer, and is left out rather than sizing the slices by it.
+	limit := 2*len(t.Partitions) + 1
 	indexes := 0
 	for _, p := range t.Partitions {
-		if p.Partition >= 0 {
+		if p.Partition >= 0 && int(p.Partition) < limit {
 			indexes = max(indexes, int(p.Partition)+1)
 		}
 	}
@@ -204,7 +207,7 @@ func describe(t kmsg.MetadataResponseTopic) TopicDescription {
 		d.Leaders[i] = -1
 	}
 	for _, p := range t.Partitions {
-		if p.Partition < 0 {
+		if p.Partition < 0 || int(p.Partition) >= indexes {
 			continue
 		}
 		d.Leaders[p.Partition] = p.Leader

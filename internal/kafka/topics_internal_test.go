@@ -29,3 +29,19 @@ func TestDescribe_partitionsByIndex(t *testing.T) {
 		t.Errorf("Replicas = %v, want [[1 2] [] [3 2]] with partition 1 nil", d.Replicas)
 	}
 }
+
+// A partition ID far past the partition count, which Kafka never sends,
+// is left out instead of sizing the description by it.
+func TestDescribe_ignoresAPartitionFarPastTheCount(t *testing.T) {
+	topic := kmsg.NewMetadataResponseTopic()
+	topic.Topic = kmsg.StringPtr("t")
+	for _, id := range []int32{0, 1 << 30} {
+		part := kmsg.NewMetadataResponseTopicPartition()
+		part.Partition, part.Leader = id, 1
+		topic.Partitions = append(topic.Partitions, part)
+	}
+	d := describe(topic)
+	if len(d.Leaders) != 1 || len(d.Replicas) != 1 || d.Leaders[0] != 1 {
+		t.Errorf("Leaders = %v, %d replica lists; want [1] and 1: only partition 0 described", d.Leaders, len(d.Replicas))
+	}
+}
