@@ -112,12 +112,9 @@ func (s *Snapshot) load(ctx context.Context) error {
 	s.brokers = brokerIDs(meta)
 	s.idempotentByTopic = kafka28(meta)
 	s.topics = make(map[string]TopicDescription, len(meta.Topics))
-	if len(meta.Topics) <= c.snapshotConfigTopics {
-		s.configsKnown = make(map[string]bool, len(meta.Topics))
-	} else {
-		// Filled only for the topics a plan asks about.
-		s.configsKnown = map[string]bool{}
-	}
+	// Filled here for every topic, or above the limit only for the topics
+	// a plan asks about.
+	s.configsKnown = map[string]bool{}
 	var registryMeta *kmsg.MetadataResponseTopic
 	for i, t := range meta.Topics {
 		if t.Topic == nil || kerr.ErrorForCode(t.ErrorCode) != nil {
@@ -132,6 +129,7 @@ func (s *Snapshot) load(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	names := slices.Sorted(mapKeys(s.topics))
 	if len(names) <= c.snapshotConfigTopics {
+		s.configsKnown = make(map[string]bool, len(names))
 		var mu sync.Mutex
 		for chunk := range slices.Chunk(names, configsPerRequest) {
 			g.Go(func() error {

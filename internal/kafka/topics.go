@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -196,15 +197,12 @@ func describe(t kmsg.MetadataResponseTopic) TopicDescription {
 	d := TopicDescription{
 		Name:           *t.Topic,
 		Partitions:     int32(len(t.Partitions)),
-		Leaders:        make([]int32, indexes),
+		Leaders:        slices.Repeat([]int32{-1}, indexes),
 		Replicas:       make([][]int32, indexes),
 		DynamicConfigs: map[string]string{},
 	}
 	if t.TopicID != ([16]byte{}) {
 		d.ID = kadm.TopicID(t.TopicID).String()
-	}
-	for i := range d.Leaders {
-		d.Leaders[i] = -1
 	}
 	for _, p := range t.Partitions {
 		if p.Partition < 0 || int(p.Partition) >= indexes {
