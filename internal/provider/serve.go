@@ -30,14 +30,20 @@ func tuneGC() {
 // Serve serves the provider over the plugin protocol, as
 // providerserver.Serve does, through releasingServer.
 func Serve(address, version string, debugger bool) error {
+	return ServeServer(address, func() tfprotov6.ProviderServer {
+		return NewServer(version)
+	}, debugger)
+}
+
+// ServeServer serves the protocol server that newServer returns in a
+// provider process tuned as the provider's own is (see gcPercent).
+func ServeServer(address string, newServer func() tfprotov6.ProviderServer, debugger bool) error {
 	tuneGC()
 	var opts []tf6server.ServeOpt
 	if debugger {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	return tf6server.Serve(address, func() tfprotov6.ProviderServer {
-		return NewServer(version)
-	}, opts...)
+	return tf6server.Serve(address, newServer, opts...)
 }
 
 // NewServer returns the provider's protocol server: the framework's,

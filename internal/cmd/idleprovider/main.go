@@ -26,20 +26,22 @@ import (
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/kafkatenant/terraform-provider-kafkatenant/internal/provider"
 )
 
 func main() {
-	err := tf6server.Serve("registry.terraform.io/kafkatenant/kafkatenant", func() tfprotov6.ProviderServer {
+	// As the provider's own command does: its process must cost what the
+	// provider's costs apart from the per-resource work.
+	provider.SilenceUnrequestedLogs()
+	err := provider.ServeServer("registry.terraform.io/kafkatenant/kafkatenant", func() tfprotov6.ProviderServer {
 		inner := provider.NewServer("idle")
 		full, ok := inner.(provider.ProtocolServer)
 		if !ok {
 			log.Fatalf("idleprovider: the provider's server (%T) lacks a protocol interface this command passes on", inner)
 		}
 		return idleServer{full}
-	})
+	}, false)
 	if err != nil {
 		log.Fatal(err)
 	}
