@@ -20,7 +20,6 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run with support for debuggers like delve")
 	flag.Parse()
 
-	provider.SilenceUnrequestedLogs()
 	if err := provider.Serve(registryAddress, version, debug); err != nil {
 		log.Fatal(err)
 	}

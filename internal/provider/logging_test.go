@@ -12,7 +12,7 @@ func TestSilenceUnrequestedLogs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	SilenceUnrequestedLogs()
+	silenceUnrequestedLogs()
 	for _, name := range sdkLogVariables {
 		if got := os.Getenv(name); got != "OFF" {
 			t.Errorf("with no TF_LOG variable, %s = %q, want OFF", name, got)
@@ -25,7 +25,7 @@ func TestSilenceUnrequestedLogs(t *testing.T) {
 		}
 	}
 	t.Setenv("TF_LOG", "trace")
-	SilenceUnrequestedLogs()
+	silenceUnrequestedLogs()
 	for _, name := range sdkLogVariables {
 		if got, set := os.LookupEnv(name); set {
 			t.Errorf("with TF_LOG=trace, %s = %q, want it left unset", name, got)

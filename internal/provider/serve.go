@@ -36,8 +36,10 @@ func Serve(address, version string, debugger bool) error {
 }
 
 // ServeServer serves the protocol server that newServer returns in a
-// provider process tuned as the provider's own is (see gcPercent).
+// process set up as the provider's own: the libraries' logs off unless
+// asked for (silenceUnrequestedLogs) and the collector tuned (gcPercent).
 func ServeServer(address string, newServer func() tfprotov6.ProviderServer, debugger bool) error {
+	silenceUnrequestedLogs()
 	tuneGC()
 	var opts []tf6server.ServeOpt
 	if debugger {

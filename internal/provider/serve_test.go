@@ -82,7 +82,7 @@ func TestAccServer_keepsNothingOfFinishedRequests(t *testing.T) {
 	}
 	acctest.PreCheck(t)
 	// As the provider runs when no TF_LOG variable is set (see
-	// SilenceUnrequestedLogs); the loggers are still made for each request.
+	// silenceUnrequestedLogs); the loggers are still made for each request.
 	for _, name := range []string{"TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"} {
 		t.Setenv(name, "OFF")
 	}

@@ -31,9 +31,8 @@ import (
 )
 
 func main() {
-	// As the provider's own command does: its process must cost what the
-	// provider's costs apart from the per-resource work.
-	provider.SilenceUnrequestedLogs()
+	// ServeServer sets the process up as the provider's own: it must cost
+	// what the provider's costs apart from the per-resource work.
 	err := provider.ServeServer("registry.terraform.io/kafkatenant/kafkatenant", func() tfprotov6.ProviderServer {
 		inner := provider.NewServer("idle")
 		full, ok := inner.(provider.ProtocolServer)

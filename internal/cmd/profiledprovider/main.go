@@ -33,7 +33,6 @@ func main() {
 	if err := pprof.StartCPUProfile(f); err != nil {
 		log.Fatal(err)
 	}
-	provider.SilenceUnrequestedLogs()
 	memory, err := startMemoryLog(filepath.Join(dir, fmt.Sprintf("memory-%d.txt", os.Getpid())))
 	if err != nil {
 		log.Fatal(err)
