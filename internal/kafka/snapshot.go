@@ -112,9 +112,6 @@ func (s *Snapshot) load(ctx context.Context) error {
 	s.brokers = brokerIDs(meta)
 	s.idempotentByTopic = kafka28(meta)
 	s.topics = make(map[string]TopicDescription, len(meta.Topics))
-	// Filled here for every topic, or above the limit only for the topics
-	// a plan asks about.
-	s.configsKnown = map[string]bool{}
 	var registryMeta *kmsg.MetadataResponseTopic
 	for i, t := range meta.Topics {
 		if t.Topic == nil || kerr.ErrorForCode(t.ErrorCode) != nil {
@@ -128,7 +125,11 @@ func (s *Snapshot) load(ctx context.Context) error {
 
 	g, gctx := errgroup.WithContext(ctx)
 	names := slices.Sorted(mapKeys(s.topics))
-	if len(names) <= c.snapshotConfigTopics {
+	// configsKnown is filled here for every topic, or above the limit
+	// only for the topics a plan asks about.
+	if len(names) > c.snapshotConfigTopics {
+		s.configsKnown = map[string]bool{}
+	} else {
 		s.configsKnown = make(map[string]bool, len(names))
 		var mu sync.Mutex
 		for chunk := range slices.Chunk(names, configsPerRequest) {
